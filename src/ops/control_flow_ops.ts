@@ -1,0 +1,353 @@
+/**
+ * tf.while_loop as one functional `While` op: its cond and body are subgraphs (FuncGraphs)
+ * built once, so the graph does not grow with the number of iterations, and one graph runs
+ * any number of them. Tensors of enclosing graphs used inside are captured as extra inputs.
+ *
+ * Gradients (backpropagation through time): the forward loop records each iteration's values
+ * when its gradient is part of the run; `WhileGrad` runs the body's gradient subgraph (built
+ * once with tf.gradients inside the body graph) over the recorded iterations in reverse.
+ */
+import { BackendTensor, Backend } from '../backend/backend';
+import { DType } from '../core/dtypes';
+import { InvalidArgumentError, TFTypeError, ValueError } from '../core/errors';
+import { flatten, isNested, pack_sequence_as } from '../core/nest';
+import { checkOptions } from '../core/options';
+import { Attrs, FuncGraph, Operation, Tensor, get_default_graph, withDefaultGraph } from '../graph/graph';
+import { TensorShape } from '../graph/tensor_shape';
+import { OpaqueValue, OutputSpec, TensorListValue, Value, captureInto, defineOp, makeOp } from './registry';
+import { TensorLike, convert_to_tensor, isTensorConvertible } from './common';
+import { TensorArray, addLists, isTensorArray } from './list_ops';
+
+const bt = (v: Value): BackendTensor => v as BackendTensor;
+
+interface WhileAttrs {
+  cond: FuncGraph;
+  body: FuncGraph;
+  /** Number of loop variables (the first inputs); the rest are captures. */
+  n: number;
+  /** Inner capture tensors of cond/body, aligned with the op's capture inputs (null = unused there). */
+  condCaps: (Tensor | null)[];
+  bodyCaps: (Tensor | null)[];
+  maximum_iterations: number | null;
+  /** Built lazily by the gradient: per loop var / capture, the body's gradient tensors. */
+  grad?: WhileGradInfo;
+}
+
+interface WhileGradInfo {
+  /** grad_ys placeholders in the body graph, one per loop var (null for non-differentiable). */
+  dys: (Tensor | null)[];
+  /** d(body outputs)/d(body inputs), per loop var (null = no dependence). */
+  dxs: (Tensor | null)[];
+  /** d(body outputs)/d(captures), per capture (null = none). */
+  dcs: (Tensor | null)[];
+}
+
+interface LoopTrace {
+  iterations: Map<Tensor, Value>[];
+  /** Loop values on entry and on exit, and the captured values. */
+  initials: readonly Value[];
+  finals: Value[];
+  caps: readonly Value[];
+}
+
+defineOp({
+  type: 'Arg',
+  inferShape: (ctx) => [{ dtype: ctx.attrs.dtype as DType, shape: ctx.attrs.shape as TensorShape }],
+  kernel(ctx): Value[] {
+    throw new InvalidArgumentError(`Loop argument '${ctx.op.name}' was not supplied`, ctx.op.name);
+  },
+  grad: null,
+});
+
+defineOp({
+  type: 'Capture',
+  inferShape: (ctx) => {
+    const src = ctx.attrs.source as Tensor;
+    return [{ dtype: src.dtype, shape: src.shape }];
+  },
+  kernel(ctx): Value[] {
+    throw new InvalidArgumentError(`Captured value '${ctx.op.name}' was not supplied`, ctx.op.name);
+  },
+  grad: null,
+});
+
+function argIn(g: FuncGraph, t: Tensor, invariant: TensorShape | null, i: number): Tensor {
+  const op = makeOp('Arg', [], { dtype: t.dtype, shape: invariant ?? t.shape, index: i }, { defaultName: 'Identity', graph: g });
+  return op.outputs[0];
+}
+
+/** Converts one loop value to a tensor of graph `g` (capturing outer tensors). */
+function inGraph(g: FuncGraph, x: TensorLike, dtype: DType | null): Tensor {
+  const t = convert_to_tensor(x, dtype);
+  return t.graph === g ? t : captureInto(g, t);
+}
+
+type LoopLeaf = Tensor | TensorArray;
+const isLeaf = (x: unknown): boolean => !isNested(x) || x instanceof Tensor || isTensorArray(x) || isTensorConvertible(x);
+
+export interface WhileLoopOptions {
+  shape_invariants?: unknown;
+  parallel_iterations?: number;
+  back_prop?: boolean;
+  swap_memory?: boolean;
+  name?: string;
+  maximum_iterations?: number | null;
+  return_same_structure?: boolean;
+}
+
+/**
+ * tf.while_loop(cond, body, loop_vars, {shape_invariants, maximum_iterations, ...}):
+ * repeats `loop_vars = body(...loop_vars)` while `cond(...loop_vars)` is true.
+ */
+export function while_loop<T>(cond: (...args: never[]) => TensorLike, body: (...args: never[]) => unknown, loop_vars: T, opts: WhileLoopOptions = {}): T {
+  checkOptions('while_loop', opts, ['shape_invariants', 'parallel_iterations', 'back_prop', 'swap_memory', 'name', 'maximum_iterations', 'return_same_structure']);
+  if (typeof cond !== 'function') throw new TFTypeError('cond must be callable.');
+  if (typeof body !== 'function') throw new TFTypeError('body must be callable.');
+  const single = !Array.isArray(loop_vars) && !isNested(loop_vars);
+  const structure = single ? [loop_vars] : loop_vars;
+  const leaves = flatten<LoopLeaf | TensorLike>(structure, isLeaf);
+  if (leaves.length === 0) throw new ValueError('No loop variables provided');
+  const invLeaves = opts.shape_invariants === undefined ? null : flatten<unknown>(single ? [opts.shape_invariants] : opts.shape_invariants, (x) => x === null || x instanceof TensorShape || (Array.isArray(x) && x.every((d) => d === null || typeof d === 'number')));
+  if (invLeaves && invLeaves.length !== leaves.length) throw new ValueError('shape_invariants must have the same structure as loop_vars');
+  const outer = get_default_graph();
+  const scope = outer.nameScope(opts.name ?? 'while');
+  try {
+    // Loop values as tensors (TensorArrays travel as their flow).
+    const entry: Tensor[] = leaves.map((l) => (isTensorArray(l) ? l.flow : convert_to_tensor(l as TensorLike)));
+    const invariants = entry.map((t, i) => {
+      const inv = invLeaves ? invLeaves[i] : null;
+      if (inv === null || inv === undefined) return null;
+      const s = TensorShape.of(inv as TensorShape);
+      if (!s.isCompatibleWith(t.shape)) throw new ValueError(`The shape invariant specified for ${t.name} is not compatible with the initial shape of the loop variable. It enters the loop with shape ${t.shape.toString()}, but the specified shape invariant is ${s.toString()}.`);
+      return s;
+    });
+    const rebuild = (g: FuncGraph, ts: Tensor[]): unknown[] => {
+      const packedLeaves = ts.map((t, i) => {
+        const l = leaves[i];
+        return isTensorArray(l) ? new TensorArray(l.dtype, { flow: t, element_shape: l.element_shape, dynamic_size: l.dynamic_size }) : t;
+      });
+      void g;
+      const packed = pack_sequence_as<unknown[]>(structure, packedLeaves, isLeaf);
+      return single ? packed : (packed as unknown[]);
+    };
+    const argsFor = (g: FuncGraph): Tensor[] => entry.map((t, i) => argIn(g, t, invariants[i], i));
+
+    // cond subgraph
+    const condG = new FuncGraph(outer, 'cond');
+    const condArgs = argsFor(condG);
+    const condOut = withDefaultGraph(condG, () => {
+      const packed = rebuild(condG, condArgs);
+      const c = (cond as (...a: unknown[]) => TensorLike)(...(single ? packed : (packed as unknown[])));
+      const t = inGraph(condG, c, null);
+      if (t.dtype !== DType.bool) throw new TFTypeError(`while_loop: cond must return a boolean scalar, got ${t.dtype.name}`);
+      if (t.shape.ndims !== null && t.shape.ndims !== 0) throw new ValueError(`Shape must be rank 0 but is rank ${t.shape.ndims} for the while_loop condition`);
+      return t;
+    });
+    condG.inputs = condArgs;
+    condG.outputs = [condOut];
+
+    // body subgraph
+    const bodyG = new FuncGraph(outer, 'body');
+    const bodyArgs = argsFor(bodyG);
+    const bodyOut = withDefaultGraph(bodyG, () => {
+      const packed = rebuild(bodyG, bodyArgs);
+      let r = (body as (...a: unknown[]) => unknown)(...(single ? packed : (packed as unknown[])));
+      if (single && !(Array.isArray(r) && !isTensorArray(r))) r = [r];
+      const outLeaves = flatten<LoopLeaf | TensorLike>(r, isLeaf);
+      if (outLeaves.length !== entry.length) {
+        throw new ValueError(`The two structures don't have the same number of elements. First structure: ${entry.length} loop variables, second structure (body output): ${outLeaves.length}.`);
+      }
+      return outLeaves.map((l, i) => {
+        const t = inGraph(bodyG, isTensorArray(l) ? l.flow : (l as TensorLike), entry[i].dtype === DType.variant ? null : entry[i].dtype);
+        if (t.dtype !== entry[i].dtype) throw new TFTypeError(`Loop variable ${i} enters the loop as ${entry[i].dtype.name} but the body returns ${t.dtype.name}`);
+        const inv = invariants[i] ?? entry[i].shape;
+        if (t.shape.dims && inv.dims && !isMoreGeneral(inv, t.shape)) {
+          throw new ValueError(
+            `Input tensor '${entry[i].name}' enters the loop with shape ${entry[i].shape.toString()}, but has shape ${t.shape.toString()} after one iteration. To allow the shape to vary across iterations, use the \`shape_invariants\` argument of tf.while_loop to specify a less-specific shape.`,
+          );
+        }
+        return t;
+      });
+    });
+    bodyG.inputs = bodyArgs;
+    bodyG.outputs = bodyOut;
+
+    // Captures of either subgraph become extra inputs, in one shared order.
+    const caps: Tensor[] = [];
+    for (const g of [condG, bodyG]) for (const o of g.captures.keys()) if (!caps.includes(o)) caps.push(o);
+    const attrs: WhileAttrs = {
+      cond: condG,
+      body: bodyG,
+      n: entry.length,
+      condCaps: caps.map((c) => condG.captures.get(c) ?? null),
+      bodyCaps: caps.map((c) => bodyG.captures.get(c) ?? null),
+      maximum_iterations: opts.maximum_iterations ?? null,
+    };
+    const op = makeOp('While', [...entry, ...caps], attrs as unknown as Attrs, { defaultName: 'While' });
+    op.subgraphs.push(condG, bodyG);
+    const outs = op.outputs.slice(0, entry.length);
+    const packed = pack_sequence_as<unknown[]>(
+      structure,
+      outs.map((t, i) => {
+        const l = leaves[i];
+        return isTensorArray(l) ? new TensorArray(l.dtype, { flow: t, element_shape: (l as TensorArray).element_shape, dynamic_size: l.dynamic_size }) : t;
+      }),
+      isLeaf,
+    );
+    return (single ? (packed as unknown[])[0] : packed) as T;
+  } finally {
+    scope[Symbol.dispose]();
+  }
+}
+
+/** True if `general` admits every shape `specific` admits (same rank, unknown or equal dims). */
+function isMoreGeneral(general: TensorShape, specific: TensorShape): boolean {
+  if (!general.dims) return true;
+  if (!specific.dims || specific.dims.length !== general.dims.length) return false;
+  return general.dims.every((d, i) => d === null || d === specific.dims![i]);
+}
+
+function feedsFor(g: FuncGraph, args: readonly Value[], inner: readonly (Tensor | null)[], capVals: readonly Value[]): Map<Tensor, Value> {
+  const m = new Map<Tensor, Value>();
+  g.inputs.forEach((t, i) => m.set(t, args[i]));
+  inner.forEach((t, i) => {
+    if (t) m.set(t, capVals[i]);
+  });
+  return m;
+}
+
+function truthy(backend: Backend, v: Value): boolean {
+  const t = bt(v);
+  const d = (t as unknown as { data?: ArrayLike<number> }).data;
+  return (d && d.length === 1 ? d[0] : backend.toHost(t).data[0]) !== 0;
+}
+
+defineOp({
+  type: 'While',
+  inferShape(ctx): OutputSpec[] {
+    const a = ctx.attrs as unknown as WhileAttrs;
+    const outs: OutputSpec[] = a.body.inputs.map((t) => ({ dtype: t.dtype, shape: t.shape }));
+    outs.push({ dtype: DType.variant, shape: TensorShape.scalar() }); // the recorded trace
+    return outs;
+  },
+  kernel(ctx, inputs): Value[] {
+    const a = ctx.attrs as unknown as WhileAttrs;
+    let vals = inputs.slice(0, a.n);
+    const caps = inputs.slice(a.n);
+    const record = ctx.outputNeeded(a.n);
+    const trace: LoopTrace = { iterations: [], initials: vals, finals: [], caps };
+    let iter = 0;
+    for (;;) {
+      if (a.maximum_iterations !== null && iter >= a.maximum_iterations) break;
+      const [c] = ctx.run.runSubgraph(a.cond, feedsFor(a.cond, vals, a.condCaps, caps), a.cond.outputs);
+      if (!truthy(ctx.backend, c)) break;
+      vals = ctx.run.runSubgraph(a.body, feedsFor(a.body, vals, a.bodyCaps, caps), a.body.outputs, record ? trace.iterations : null);
+      iter++;
+    }
+    trace.finals = vals;
+    return [...vals, new OpaqueValue(trace)];
+  },
+  grad(op, grads) {
+    const a = op.attrs as unknown as WhileAttrs;
+    const n = a.n;
+    if (grads.slice(0, n).every((g) => g === null)) return op.inputs.map(() => null);
+    const info = buildBodyGradient(a);
+    const gIn = grads.slice(0, n).map((g, i) => (g && info.dys[i] ? g : null));
+    const present = gIn.map((g) => g !== null);
+    const gradOp = makeOp('WhileGrad', [op.outputs[n], ...(gIn.filter((g) => g !== null) as Tensor[])], { while_op: op, present }, { defaultName: 'WhileGrad' });
+    const out: (Tensor | null)[] = [];
+    for (let i = 0; i < n; i++) out.push(info.dxs[i] ? gradOp.outputs[i] : null);
+    for (let j = 0; j < op.inputs.length - n; j++) out.push(info.dcs[j] ? gradOp.outputs[n + j] : null);
+    return out;
+  },
+});
+
+/** Builds (once) the body's gradient subgraph: d(outputs)/d(inputs, captures) given grad_ys. */
+function buildBodyGradient(a: WhileAttrs): WhileGradInfo {
+  if (a.grad) return a.grad;
+  // Imported lazily: gradients.ts imports the op registry users, not the other way round.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { gradients } = require('../autodiff/gradients') as typeof import('../autodiff/gradients');
+  const body = a.body;
+  const info = withDefaultGraph(body, () => {
+    const dys = body.outputs.map((o, i) => (o.dtype.isDifferentiable ? makeOp('Arg', [], { dtype: o.dtype, shape: o.shape, index: -1 - i }, { defaultName: 'grad_y', graph: body }).outputs[0] : null));
+    const ys = body.outputs.filter((_, i) => dys[i] !== null);
+    const gys = dys.filter((d): d is Tensor => d !== null);
+    const capInner = a.bodyCaps;
+    const xs = [...body.inputs, ...(capInner.filter((c) => c !== null) as Tensor[])];
+    const gs = ys.length ? gradients(ys, xs, gys) : xs.map(() => null);
+    const dxs = gs.slice(0, body.inputs.length);
+    let k = body.inputs.length;
+    const dcs = capInner.map((c) => (c ? gs[k++] : null));
+    return { dys, dxs, dcs };
+  });
+  a.grad = info;
+  return info;
+}
+
+function zerosLikeValue(backend: Backend, v: Value): Value {
+  if (v instanceof TensorListValue) {
+    const like = v.items.find((x): x is BackendTensor => x !== null);
+    return new TensorListValue(new Array(v.items.length).fill(null), like ? like.shape : v.elementShape, v.dtype);
+  }
+  const t = bt(v);
+  return backend.fill(t.shape, t.dtype, 0);
+}
+
+function addValues(backend: Backend, x: Value, y: Value): Value {
+  if (x instanceof TensorListValue && y instanceof TensorListValue) return addLists(backend, x, y);
+  return backend.binary('add', bt(x), bt(y));
+}
+
+defineOp({
+  type: 'WhileGrad',
+  inferShape(ctx): OutputSpec[] {
+    const w = ctx.attrs.while_op as Operation;
+    return w.inputs.map((t) => ({ dtype: t.dtype, shape: t.shape }));
+  },
+  kernel(ctx, inputs): Value[] {
+    const w = ctx.attrs.while_op as Operation;
+    const a = w.attrs as unknown as WhileAttrs;
+    const info = a.grad!;
+    const trace = (inputs[0] as OpaqueValue<LoopTrace>).payload;
+    const present = ctx.attrs.present as boolean[];
+    const b = ctx.backend;
+    // Upstream gradients of the final loop values (zeros where none flowed).
+    let k = 1;
+    let dy: (Value | null)[] = trace.finals.map((f, i) => (present[i] ? inputs[k++] : info.dys[i] ? zerosLikeValue(b, f) : null));
+    const capAcc: (Value | null)[] = a.bodyCaps.map(() => null);
+    const fetches: Tensor[] = [];
+    const fetchIdx: [kind: 'x' | 'c', i: number][] = [];
+    info.dxs.forEach((t, i) => {
+      if (t) {
+        fetches.push(t);
+        fetchIdx.push(['x', i]);
+      }
+    });
+    info.dcs.forEach((t, i) => {
+      if (t) {
+        fetches.push(t);
+        fetchIdx.push(['c', i]);
+      }
+    });
+    for (let it = trace.iterations.length - 1; it >= 0; it--) {
+      const feeds = new Map(trace.iterations[it]);
+      info.dys.forEach((p, i) => {
+        if (p) feeds.set(p, dy[i] ?? zerosLikeValue(b, trace.iterations[it].get(a.body.outputs[i]) as Value));
+      });
+      const res = ctx.run.runSubgraph(a.body, feeds, fetches);
+      const nextDy: (Value | null)[] = a.body.inputs.map(() => null);
+      res.forEach((v, r) => {
+        const [kind, i] = fetchIdx[r];
+        if (kind === 'x') nextDy[i] = v;
+        else capAcc[i] = capAcc[i] === null ? v : addValues(b, capAcc[i] as Value, v);
+      });
+      dy = nextDy.map((v, i) => (v === null && info.dys[i] ? zerosLikeValue(b, trace.iterations[it].get(a.body.inputs[i]) as Value) : v));
+    }
+    const out: Value[] = [];
+    for (let i = 0; i < a.n; i++) out.push(dy[i] ?? zerosLikeValue(b, trace.initials[i]));
+    trace.caps.forEach((c, j) => out.push(capAcc[j] ?? zerosLikeValue(b, c)));
+    return out;
+  },
+  grad: null,
+});

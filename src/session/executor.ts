@@ -1,0 +1,144 @@
+/**
+ * Plans and executes a (sub)graph: prunes to what the fetches need (feeds cut the graph),
+ * orders ops topologically, and runs each op's kernel. Plans are built once per
+ * (graph, fetches, fed tensors) and cached by the Session.
+ */
+import { BackendTensor } from '../backend/backend';
+import { InternalError, OpError, TFError } from '../core/errors';
+import { Graph, Operation, Tensor } from '../graph/graph';
+import { OpDef, RunContext, Value, getOpDef } from '../ops/registry';
+
+export interface PlanStep {
+  readonly op: Operation;
+  readonly def: OpDef;
+  /** Slot of each input tensor. */
+  readonly inputSlots: Int32Array;
+  /** Slot of each output tensor. */
+  readonly outputSlots: Int32Array;
+  /** Slots whose last reader is this step (released after it unless kept). */
+  readonly release: Int32Array;
+  /** Per output: is it read later in the plan or fetched? */
+  readonly outputUsed: readonly boolean[];
+}
+
+export interface Plan {
+  readonly graph: Graph;
+  readonly steps: readonly PlanStep[];
+  readonly slotOf: Map<Tensor, number>;
+  readonly nSlots: number;
+  readonly feedSlots: Int32Array;
+  readonly fetchSlots: Int32Array;
+}
+
+/** Builds the plan for `fetches` and `targets` with `fed` tensors supplied. */
+export function buildPlan(graph: Graph, fetches: readonly Tensor[], targets: readonly Operation[], fed: readonly Tensor[]): Plan {
+  const fedSet = new Set(fed);
+  const needed = new Set<Operation>();
+  const order: Operation[] = [];
+  // Iterative DFS post-order over inputs and control inputs.
+  const visiting = new Set<Operation>();
+  const roots: Operation[] = [...fetches.filter((t) => !fedSet.has(t)).map((t) => t.op), ...targets];
+  for (const root of roots) {
+    if (needed.has(root)) continue;
+    const stack: [Operation, number][] = [[root, 0]];
+    visiting.add(root);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const [op, i] = top;
+      const deps = op.inputs.length + op.control_inputs.length;
+      if (i < deps) {
+        top[1]++;
+        let dep: Operation | null;
+        if (i < op.inputs.length) {
+          const t = op.inputs[i];
+          dep = fedSet.has(t) ? null : t.op;
+        } else dep = op.control_inputs[i - op.inputs.length];
+        if (dep && !needed.has(dep)) {
+          if (visiting.has(dep)) throw new InternalError(`Graph has a cycle through op '${dep.name}'`);
+          visiting.add(dep);
+          stack.push([dep, 0]);
+        }
+      } else {
+        stack.pop();
+        visiting.delete(op);
+        needed.add(op);
+        order.push(op);
+      }
+    }
+  }
+  const slotOf = new Map<Tensor, number>();
+  let n = 0;
+  const slot = (t: Tensor): number => {
+    let s = slotOf.get(t);
+    if (s === undefined) slotOf.set(t, (s = n++));
+    return s;
+  };
+  const feedSlots = Int32Array.from(fed, slot);
+  const stepsRaw = order.map((op) => ({
+    op,
+    def: getOpDef(op.type),
+    inputSlots: Int32Array.from(op.inputs, slot),
+    outputSlots: Int32Array.from(op.outputs, slot),
+  }));
+  const fetchSlots = Int32Array.from(fetches, slot);
+  // Last reader of each slot; fetched and fed slots are kept to the end.
+  const keep = new Set<number>([...fetchSlots, ...feedSlots]);
+  const lastUse = new Map<number, number>();
+  stepsRaw.forEach((s, i) => s.inputSlots.forEach((k) => lastUse.set(k, i)));
+  const releases: number[][] = stepsRaw.map(() => []);
+  for (const [k, i] of lastUse) if (!keep.has(k)) releases[i].push(k);
+  const read = new Set<number>([...fetchSlots]);
+  for (const s of stepsRaw) s.inputSlots.forEach((k) => read.add(k));
+  const steps: PlanStep[] = stepsRaw.map((s, i) => ({
+    ...s,
+    release: Int32Array.from(releases[i]),
+    outputUsed: Array.from(s.outputSlots, (k) => read.has(k)),
+  }));
+  return { graph, steps, slotOf, nSlots: n, feedSlots, fetchSlots };
+}
+
+/**
+ * Runs a plan. `values` holds the fed slots on entry; returns the fetched values. If `record`
+ * is given, every value computed is also stored there (for gradients through loops).
+ */
+export function executePlan(plan: Plan, values: (Value | undefined)[], run: RunContext, record?: Map<Tensor, Value> | null): Value[] {
+  const backend = run.backend;
+  for (const step of plan.steps) {
+    if (run.cancelled()) throw new OpError('Run cancelled', step.op.name);
+    const ins: Value[] = new Array(step.inputSlots.length);
+    for (let i = 0; i < ins.length; i++) {
+      const v = values[step.inputSlots[i]];
+      if (v === undefined) throw new InternalError(`Input ${i} of op '${step.op.name}' was not computed`, step.op.name);
+      ins[i] = v;
+    }
+    let outs: Value[];
+    try {
+      outs = step.def.kernel({ backend, op: step.op, attrs: step.op.attrs, run, outputNeeded: (i) => step.outputUsed[i] }, ins);
+    } catch (e) {
+      throw annotate(e, step.op, ins);
+    }
+    for (let i = 0; i < step.outputSlots.length; i++) {
+      values[step.outputSlots[i]] = outs[i];
+      if (record) record.set(step.op.outputs[i], outs[i]);
+    }
+    if (!record) for (const k of step.release) values[k] = undefined;
+  }
+  return Array.from(plan.fetchSlots, (k) => values[k] as Value);
+}
+
+/** Adds the op's name to errors raised by kernels; foreign errors become InternalError. */
+function annotate(e: unknown, op: Operation, ins: readonly Value[]): Error {
+  if (e instanceof TFError) {
+    if (e instanceof OpError && e.opName === null && !e.message.includes(`node ${op.name}`)) {
+      const C = e.constructor as new (m: string, o: string) => OpError;
+      const wrapped = new C(`${e.message}\n\t [[node ${op.name} (${op.type})]]`, op.name);
+      return wrapped;
+    }
+    return e;
+  }
+  const shapes = ins.map((v) => ((v as BackendTensor).shape ? `[${(v as BackendTensor).shape.join(',')}]` : '?')).join(', ');
+  const msg = e instanceof Error ? e.message : String(e);
+  const err = new InternalError(`Kernel of op '${op.name}' (${op.type}) failed on inputs ${shapes}: ${msg}`, op.name);
+  if (e instanceof Error && e.stack) err.stack = `${err.name}: ${err.message}\nCaused by: ${e.stack}`;
+  return err;
+}
