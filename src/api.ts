@@ -178,5 +178,32 @@ export { while_loop } from './ops/control_flow_ops';
 export { TensorArray } from './ops/list_ops';
 
 // ---- training, layers, losses, variable scopes (issue: training) ----
+export {
+  zeros_initializer,
+  ones_initializer,
+  constant_initializer,
+  random_normal_initializer,
+  random_uniform_initializer,
+  truncated_normal_initializer,
+  uniform_unit_scaling_initializer,
+  glorot_uniform_initializer,
+  glorot_normal_initializer,
+  variance_scaling_initializer,
+} from './ops/init_ops';
+export type { Initializer } from './ops/init_ops';
+export { variable_scope, get_variable, get_variable_scope, VariableScope, AUTO_REUSE } from './ops/variable_scope';
+export type { GetVariableOptions, Regularizer, ReuseMode, VariableScopeOptions } from './ops/variable_scope';
+export * as train from './train';
+export * as losses from './losses';
+export * as layers from './layers';
+export { contrib } from './contrib';
+import { read_data_sets as mnistReadDataSets } from './data/mnist';
+/** tf.examples.tutorials.mnist.input_data.read_data_sets */
+export const examples = { tutorials: { mnist: { input_data: { read_data_sets: mnistReadDataSets } } } };
 
 // ---- RNN library (issue: rnn) ----
+/** tf.nn: nn ops (softmax, losses, dropout, ...) and the RNN library (rnn_cell, static_rnn, dynamic_rnn). */
+export * as nn from './nn/index';
+
+// ---- numerics (src/ops/numerics_ops.ts) ----
+export { check_numerics, add_check_numerics_ops } from './ops/numerics_ops';

@@ -25,7 +25,7 @@ export function errorHeadline(error: string): string {
 
 export const runsWithoutError = (): Check =>
   check('runs', 'The ported cell runs to its end without an error.', ({ ported }) => {
-    if (!ported.reached) return fail('never reached: In() for this cell was not called');
+    if (!ported.reached) return fail(`never reached${ported.error ? `: ${ported.error}` : ''}`);
     if (!ported.completed) return fail(`stopped here${ported.error ? `: ${errorHeadline(ported.error)}` : ''}`);
     return pass('ran to the end of the cell');
   });

@@ -100,11 +100,13 @@ export function collectSection(
   durationMs = 0,
 ): { run: SectionRun; cells: Map<string, PortedCell> } {
   const cells = new Map<string, PortedCell>();
-  const run: SectionRun = { section, script, exists: source !== undefined, code: outcome?.code ?? null, stderr: outcome?.stderr ?? '', preamble: '', durationMs, problems: [] };
+  const run: SectionRun = { section, script, exists: source !== undefined, code: outcome?.code ?? null, stderr: outcome?.stderr ?? '', preamble: '', preambleCode: '', entered: [], durationMs, problems: [] };
+  if (source !== undefined) run.preambleCode = cellCodeFromScript(source).preamble;
   if (source === undefined || outcome === undefined) return { run, cells };
   const marked = parseMarkedStdout(outcome.stdout);
   const code = cellCodeFromScript(source);
   run.preamble = marked.preamble.output;
+  run.entered = [...new Set(marked.order)];
   for (const b of marked.bad) run.problems.push(`unreadable marker: ${b}`);
   for (const id of new Set(marked.order)) if (!knownIds.has(id)) run.problems.push(`In('${id}') names no code cell of the notebook`);
   const last = marked.order[marked.order.length - 1];
@@ -127,7 +129,8 @@ export function collectSection(
   return { run, cells };
 }
 
-const unreached = (id: string, section: string): PortedCell => ({
+/** A cell the script never entered; `why` says whose fault (missing script, earlier crash). */
+const unreached = (id: string, section: string, why?: string): PortedCell => ({
   id,
   section,
   reached: false,
@@ -136,7 +139,30 @@ const unreached = (id: string, section: string): PortedCell => ({
   metrics: {},
   plots: [],
   code: '',
+  error: why,
 });
+
+/** A cell of nothing but imports ("import numpy as np", "from x import y"). */
+export function isImportCell(cell: NotebookCell): boolean {
+  const lines = cell.source.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  return lines.length > 0 && lines.every((l) => /^(import\s|from\s+\S+\s+import\s)/.test(l));
+}
+
+/**
+ * TypeScript hoists imports, so a port may leave out In() for an import-only cell: its code is
+ * then the script's lines before the first In(), and it ran if the script got as far as that In().
+ */
+function importCellFromPreamble(orig: NotebookCell, run: SectionRun | undefined): PortedCell | undefined {
+  if (!run || !run.exists || run.entered.length === 0 || !isImportCell(orig)) return undefined;
+  return { id: orig.id, section: orig.section, reached: true, completed: true, output: run.preamble, metrics: {}, plots: [], code: run.preambleCode };
+}
+
+function whyUnreached(run: SectionRun | undefined): string | undefined {
+  if (!run) return undefined;
+  if (!run.exists) return `script missing: ${path.basename(run.script)} is not ported yet`;
+  if (run.code !== 0) return `the script stopped earlier (exit ${run.code ?? 'signal'})`;
+  return 'the script never calls In() for it';
+}
 
 /** Runs every check of every selected code cell. A throwing check fails with its message. */
 export function evaluate(
@@ -144,13 +170,15 @@ export function evaluate(
   ported: ReadonlyMap<string, PortedCell>,
   checks: CheckTable,
   sections: readonly string[],
+  runs: readonly SectionRun[] = [],
 ): CellResult[] {
   const originalById = new Map(original.map((c) => [c.id, c]));
   const selected = new Set(sections);
   return original
     .filter((c) => c.kind === 'code' && selected.has(c.section))
     .map((orig) => {
-      const p = ported.get(orig.id) ?? unreached(orig.id, orig.section);
+      const run = runs.find((r) => r.section === orig.section);
+      const p = ported.get(orig.id) ?? importCellFromPreamble(orig, run) ?? unreached(orig.id, orig.section, whyUnreached(run));
       const ctx: CheckContext = {
         id: orig.id,
         original: orig,
@@ -213,7 +241,7 @@ export async function runCompare(options: CompareOptions = {}): Promise<CompareR
     cells.forEach((c, id) => ported.set(id, c));
   }
 
-  const cells = evaluate(original, ported, checks, sections);
+  const cells = evaluate(original, ported, checks, sections, runs);
   const passed = cells.filter((c) => c.ok).length;
   const selected = new Set(sections);
   const result: CompareResult = {

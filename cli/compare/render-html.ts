@@ -27,6 +27,7 @@ section.section{margin-top:24px}
 section.section>h2{font-size:18px;border-bottom:2px solid #c9ced8;padding-bottom:4px}
 .section-meta{color:#5b6475;font-size:12px;margin:-6px 0 8px}
 .section-problem{color:#b3261e;font-size:13px}
+details.preamble{margin:4px 0 8px;font-size:12px;color:#5b6475}details.preamble pre{margin-top:4px}
 .markdown{color:#3b4252;max-width:1100px;margin:10px 0}
 .markdown p{margin:4px 0}.markdown h3,.markdown h4{margin:10px 0 4px}
 article.cell{background:#fff;border:1px solid #d5d9e0;border-left:5px solid #2e7d32;border-radius:6px;margin:12px 0;padding:10px 12px}
@@ -52,20 +53,31 @@ figure.plot svg{display:block;max-width:100%;height:auto}
 .plot-error{color:#b3261e;font-size:12px}
 `;
 
+/** Just enough markdown for the notebook's prose: headings, rules, paragraphs (text escaped). */
 function markdownHtml(cell: NotebookCell): string {
-  const blocks = cell.source.split(/\n\s*\n/);
-  const html = blocks
-    .map((b) => {
-      const h = /^(#{1,6})\s+(.*)$/.exec(b.trim());
-      if (h && !b.trim().includes('\n')) {
-        const level = Math.min(h[1].length + 2, 6);
-        return `<h${level}>${esc(h[2])}</h${level}>`;
-      }
-      if (/^[-*_]{3,}$/m.test(b.trim())) return '<hr>';
-      return `<p>${esc(b)}</p>`;
-    })
-    .join('');
-  return `<div class="markdown" data-cell-id="${esc(cell.id)}">${html}</div>`;
+  const parts: string[] = [];
+  let para: string[] = [];
+  const flush = (): void => {
+    if (para.length) parts.push(`<p>${esc(para.join(' '))}</p>`);
+    para = [];
+  };
+  for (const line of cell.source.split('\n')) {
+    const h = /^(#{1,6})\s+(.*)$/.exec(line);
+    if (h) {
+      flush();
+      const level = Math.min(h[1].length + 2, 6);
+      parts.push(`<h${level}>${esc(h[2])}</h${level}>`);
+    } else if (/^\s*([-*_])\1{2,}\s*$/.test(line)) {
+      flush();
+      parts.push('<hr>');
+    } else if (line.trim() === '') {
+      flush();
+    } else {
+      para.push(line.trim());
+    }
+  }
+  flush();
+  return `<div class="markdown" data-cell-id="${esc(cell.id)}">${parts.join('')}</div>`;
 }
 
 function column(kind: 'original' | 'ported', code: string, output: string, extra = ''): string {
@@ -79,7 +91,7 @@ function column(kind: 'original' | 'ported', code: string, output: string, extra
 
 function cellHtml(cell: CellResult, svgs: Map<CellResult['plots'][number], RenderedPlot>): string {
   const portedCode = cell.ported.reached ? cell.ported.code || '// (no code between In() calls)' : '// not reached';
-  const error = cell.ported.error ? `<pre class="error">${esc(cell.ported.error)}</pre>` : '';
+  const error = cell.ported.reached && cell.ported.error ? `<pre class="error">${esc(cell.ported.error)}</pre>` : '';
   const checks = cell.checks
     .map(
       (c) =>
@@ -105,12 +117,16 @@ function cellHtml(cell: CellResult, svgs: Map<CellResult['plots'][number], Rende
   );
 }
 
-function sectionMeta(run: SectionRun, rootDir?: string): string {
+function sectionMeta(run: SectionRun, cells: CellResult[], rootDir?: string): string {
   const script = rootDir ? path.relative(rootDir, run.script) : run.script;
-  const status = !run.exists ? 'script missing' : `exit ${run.code ?? 'signal'}, ${(run.durationMs / 1000).toFixed(1)} s`;
+  const ok = cells.filter((c) => c.ok).length;
+  const status = `${!run.exists ? 'script missing' : `exit ${run.code ?? 'signal'}, ${(run.durationMs / 1000).toFixed(1)} s`}; ${ok}/${cells.length} cells pass`;
+  const head = run.preambleCode.trim()
+    ? `<details class="preamble"><summary>script lines before the first In()</summary><pre class="code">${esc(run.preambleCode)}</pre></details>`
+    : '';
   const problems = run.problems.map((p) => `<div class="section-problem">${esc(p)}</div>`).join('');
   const preamble = run.preamble.trim() ? `<div class="section-problem">printed before the first In(): <code>${esc(run.preamble.trim().slice(0, 300))}</code></div>` : '';
-  return `<p class="section-meta">${esc(script)} — ${esc(status)}</p>${problems}${preamble}`;
+  return `<p class="section-meta" data-cells-passed="${ok}" data-cells="${cells.length}">${esc(script)} — ${esc(status)}</p>${problems}${preamble}${head}`;
 }
 
 export function renderHtml(result: CompareResult, rendered: RenderedPlot[], opts: { title?: string; rootDir?: string } = {}): string {
@@ -129,7 +145,7 @@ export function renderHtml(result: CompareResult, rendered: RenderedPlot[], opts
         .filter((c): c is CellResult | NotebookCell => c !== undefined && c.section === run.section)
         .map((c) => ('checks' in c ? cellHtml(c, svgs) : markdownHtml(c)))
         .join('\n');
-      return `<section class="section" id="sec-${esc(run.section)}" data-section="${esc(run.section)}"><h2>${esc(run.section)}</h2>${sectionMeta(run, opts.rootDir)}\n${items}</section>`;
+      return `<section class="section" id="sec-${esc(run.section)}" data-section="${esc(run.section)}"><h2>${esc(run.section)}</h2>${sectionMeta(run, result.cells.filter((c) => c.section === run.section), opts.rootDir)}\n${items}</section>`;
     })
     .join('\n');
   const title = opts.title ?? 'tf1-ts: reference notebook vs. TypeScript port';

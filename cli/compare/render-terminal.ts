@@ -64,7 +64,7 @@ export function renderCellTerminal(cell: CellResult, opts: Required<Omit<Termina
     rows.push(`${(left[i] ?? '').padEnd(col)} │ ${right[i] ?? ''}`.replace(/\s+$/, ''));
   }
   const details = failed.map((c) => `   ${paint('31', '✗')} ${c.name}: ${c.detail}\n     ${c.description}`);
-  if (cell.ported.error) details.push(`   error: ${cell.ported.error.split('\n').slice(-6).join('\n          ')}`);
+  if (cell.ported.reached && cell.ported.error) details.push(`   error: ${cell.ported.error.split('\n').slice(-6).join('\n          ')}`);
   return [head.join('   '), ...rows, ...details, ''].join('\n');
 }
 

@@ -89,6 +89,10 @@ export interface SectionRun {
   stderr: string;
   /** stdout printed before the first In() (should be empty). */
   preamble: string;
+  /** Script lines before the first In(): imports and helpers. */
+  preambleCode: string;
+  /** Cell ids the script entered, first entry order. */
+  entered: string[];
   durationMs: number;
   /** In() ids that name no cell of the notebook, and markers that did not parse. */
   problems: string[];

@@ -62,9 +62,11 @@ function opsBetween(ys: readonly Tensor[], xs: readonly Tensor[], stop: Set<Tens
   // Forward from xs.
   const reached = new Set<Operation>();
   const queue: Tensor[] = [...xs];
+  const xset = new Set(xs);
   while (queue.length) {
     const t = queue.pop()!;
-    if (stop.has(t)) continue;
+    // A stopped tensor that is itself an x still starts a path (TF: stop_gradients=[a, b] with xs [a, b]).
+    if (stop.has(t) && !xset.has(t)) continue;
     for (const c of t.consumers()) {
       if (reached.has(c)) continue;
       reached.add(c);

@@ -271,8 +271,8 @@ export class Graph {
       name: scope ? `${scope}/` : '',
       [Symbol.dispose]: () => {
         if (left) return;
-        left = true;
         if (root.nameScopeStack.length !== depth) throw new AssertionError(`name scope '${scope}' exited out of order`);
+        left = true;
         root.nameScopeStack.pop();
       },
     };

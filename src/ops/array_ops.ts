@@ -102,7 +102,8 @@ export function placeholder_with_default(input: TensorLike, shape: ShapeLike, na
 defineOp({
   type: 'Identity',
   inferShape: (ctx) => [{ dtype: ctx.inputs[0].dtype, shape: ctx.inputs[0].shape, constValue: ctx.inputs[0].constValue }],
-  kernel: (_ctx, inputs) => [inputs[0]],
+  // An Identity of a variable made by read_value() reads the variable when it runs (ref semantics).
+  kernel: (ctx, inputs) => [ctx.attrs.read_variable ? ctx.run.readVariable(ctx.attrs.read_variable as Operation) : inputs[0]],
   grad: (_op, g) => [g[0]],
 });
 
@@ -660,7 +661,18 @@ defineOp({
   grad(op, g) {
     if (!g[0]) return [null];
     const p = op.attrs.paddings as [number, number][];
-    return [slice(g[0], p.map(([a]) => a), (op.inputs[0].shape.dims ?? []).map((d) => d ?? -1))];
+    const dims = op.inputs[0].shape.dims;
+    if (dims && dims.every((d) => d !== null)) return [slice(g[0], p.map(([a]) => a), dims as number[])];
+    // Unknown dims: a static slice size of -1 would keep the trailing padding, so cut each
+    // padded axis into [before, size, after] with the run-time size and keep the middle.
+    const xs = shape(op.inputs[0]);
+    let cur = g[0];
+    p.forEach(([a, b], axis) => {
+      if (a === 0 && b === 0) return;
+      const sizes = stack([constant(a, { dtype: DType.int32 }), gather(xs, axis), constant(b, { dtype: DType.int32 })]);
+      cur = makeOp('SplitV', [cur, sizes], { axis, num_split: 3 }, { defaultName: 'split' }).outputs[1];
+    });
+    return [cur];
   },
 });
 

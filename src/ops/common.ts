@@ -6,7 +6,7 @@ import { DType, DTypeLike, asDType } from '../core/dtypes';
 import { TFTypeError, ValueError } from '../core/errors';
 import { ArrayLike, NDArray, isTypedArray, toNDArray } from '../ndarray/ndarray';
 import { Tensor, get_default_graph } from '../graph/graph';
-import { Dim, TensorShape } from '../graph/tensor_shape';
+import { Dim, TensorShape, tupleString } from '../graph/tensor_shape';
 import { BackendTensor } from '../backend/backend';
 import { OutputSpec, ShapeContext, Value, defineOp, make1 } from './registry';
 
@@ -72,9 +72,9 @@ export function constant(value: ArrayLike, opts: ConstantOptions = {}): Tensor {
     const shape = [...opts.shape];
     const n = shape.reduce((a, b) => a * b, 1);
     if (opts.verify_shape && (arr.shape.length !== shape.length || arr.shape.some((d, i) => d !== shape[i]))) {
-      throw new TFTypeError(`Expected Tensor's shape: (${shape.join(', ')}), got (${arr.shape.join(', ')}).`);
+      throw new TFTypeError(`Expected Tensor's shape: ${tupleString(shape)}, got ${tupleString(arr.shape)}.`);
     }
-    if (arr.size > n) throw new TFTypeError(`Too many elements provided. Needed at most ${n}, but received ${arr.size}`);
+    if (arr.size > n) throw new ValueError(`Too many elements provided. Needed at most ${n}, but received ${arr.size}`);
     if (arr.size !== n) {
       if (arr.size === 0) throw new ValueError(`tf.constant: cannot fill shape (${shape.join(', ')}) from an empty value`);
       const data = arr.dtype.alloc(n);

@@ -7,7 +7,7 @@ import { DType, DTypeLike, asDType } from '../core/dtypes';
 import { InvalidArgumentError, TFTypeError, ValueError } from '../core/errors';
 import { checkOptions } from '../core/options';
 import { NDArray } from '../ndarray/ndarray';
-import { Operation, Tensor } from '../graph/graph';
+import { Operation, Tensor, get_default_graph } from '../graph/graph';
 import { Dim, TensorShape, UNKNOWN_SHAPE } from '../graph/tensor_shape';
 import { GradFn, OutputSpec, ShapeContext, TensorListValue, Value, defineOp, make1 } from './registry';
 import { addLists } from './list_ops';
@@ -138,6 +138,7 @@ function defineBinary(spec: BinarySpec): (x: TensorLike, y: TensorLike, name?: s
 export function binaryOp(type: string, a: Tensor, b: Tensor, name?: string): Tensor {
   const spec = binarySpecs.get(type);
   if (!spec) throw new ValueError(`unknown binary op ${type}`);
+  if (type === 'RealDiv' && a.dtype.isInteger && a.dtype === b.dtype) return intTrueDiv(a, b, name ?? spec.defaultName);
   return make1(type, [a, b], {}, { name, defaultName: spec.defaultName });
 }
 
@@ -150,13 +151,38 @@ export const multiply = defineBinary({
   accepts: 'number',
   grad: (a, b, _y, g) => [multiply(g, b), multiply(a, g)],
 });
-export const divide = defineBinary({
+defineBinary({
   type: 'RealDiv',
   prim: 'div',
   defaultName: 'truediv',
   accepts: 'number',
   grad: (a, b, _y, g) => [divide(g, b), negative(divide(multiply(g, a), square(b)))],
 });
+
+/** tf.divide / tf.truediv (Python's `/`): RealDiv, with integer operands cast to float64 first. */
+export function divide(x: TensorLike, y: TensorLike, name?: string): Tensor {
+  const [a, b] = convertPair(x, y);
+  return binaryOp('RealDiv', a, b, name);
+}
+
+/**
+ * TF1's truediv on integers: int32/int64 operands become float64 (inside a 'truediv' name
+ * scope: truediv/Cast, truediv/Cast_1), and the RealDiv op takes the scope's name.
+ */
+function intTrueDiv(a: Tensor, b: Tensor, name: string): Tensor {
+  const scope = get_default_graph().nameScope(name);
+  let opName: string;
+  let fa: Tensor;
+  let fb: Tensor;
+  try {
+    opName = scope.name.slice(0, -1);
+    fa = cast(a, DType.float64);
+    fb = cast(b, DType.float64);
+  } finally {
+    scope[Symbol.dispose]();
+  }
+  return make1('RealDiv', [fa, fb], {}, { name: opName, exactName: true });
+}
 export const floordiv = defineBinary({ type: 'FloorDiv', prim: 'floordiv', defaultName: 'floordiv', accepts: 'number', grad: null });
 export const floormod = defineBinary({ type: 'FloorMod', prim: 'mod', defaultName: 'floormod', accepts: 'number', grad: null });
 export const pow = defineBinary({

@@ -52,7 +52,11 @@ function sample(stream: RandomStream, dist: Dist, n: number, dtype: DType, a: nu
   for (let i = 0; i < n; i++) {
     if (dist === 'uniform') {
       if (dtype.isInteger) out[i] = a + Math.floor(stream.uniform() * (b - a));
-      else out[i] = a + stream.uniform() * (b - a);
+      else {
+        out[i] = a + stream.uniform() * (b - a);
+        // Storing into float32 may round up to maxval itself; keep the range half-open.
+        if (out[i] >= b && b > a) out[i] = nextBelow(dtype, b);
+      }
     } else if (dist === 'normal') out[i] = a + b * stream.normal();
     else {
       let z = stream.normal();
@@ -61,6 +65,24 @@ function sample(stream: RandomStream, dist: Dist, n: number, dtype: DType, a: nu
     }
   }
   return new NDArray(out, [n], dtype);
+}
+
+/** The largest value of `dtype` (float32 or float64) below `b`. */
+function nextBelow(dtype: DType, b: number): number {
+  if (dtype === DType.float32) {
+    const f = Float32Array.of(b);
+    const i = new Int32Array(f.buffer);
+    if (b > 0) i[0]--;
+    else if (b < 0) i[0]++;
+    else return -1.401298464324817e-45;
+    return f[0];
+  }
+  const f = Float64Array.of(b);
+  const i = new BigInt64Array(f.buffer);
+  if (b > 0) i[0]--;
+  else if (b < 0) i[0]++;
+  else return -Number.MIN_VALUE;
+  return f[0];
 }
 
 for (const [type, dist] of [

@@ -299,8 +299,12 @@ export class Variable implements TensorConvertible {
   value(): Tensor {
     return this.snapshot;
   }
+  /**
+   * A new read of the variable (TF1's `identity(self._variable)`): it reads the value when it
+   * runs, so inside control_dependencies it sees the effect of those ops.
+   */
   read_value(): Tensor {
-    return make1('Identity', [this.snapshot], {}, { defaultName: 'read' });
+    return make1('Identity', [this.op.outputs[0]], { read_variable: this.op }, { defaultName: 'read' });
   }
   _asTensor(): Tensor {
     // Inside a subgraph (while body) the read is captured from the root graph.

@@ -129,7 +129,9 @@ export function executePlan(plan: Plan, values: (Value | undefined)[], run: RunC
 /** Adds the op's name to errors raised by kernels; foreign errors become InternalError. */
 function annotate(e: unknown, op: Operation, ins: readonly Value[]): Error {
   if (e instanceof TFError) {
-    if (e instanceof OpError && e.opName === null && !e.message.includes(`node ${op.name}`)) {
+    // Errors that do not name a node yet (backend kernels name only their kernel type, e.g.
+    // 'Add' for the op 'add') get the op's name, as TF's `[[node add]]` line.
+    if (e instanceof OpError && !e.message.includes('[[')) {
       const C = e.constructor as new (m: string, o: string) => OpError;
       const wrapped = new C(`${e.message}\n\t [[node ${op.name} (${op.type})]]`, op.name);
       return wrapped;

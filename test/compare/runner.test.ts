@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { collectSection, runCompare } from '../../cli/compare';
+import { collectSection, isImportCell, runCompare } from '../../cli/compare';
 import { MARKER_PREFIX } from '../../src/notebook';
-import { Section, cannedPort, goodPort, npPrint } from './fixtures';
+import { ORIGINAL, Section, cannedPort, goodPort, npPrint } from './fixtures';
 
 const quietTerminal = { columns: 120, color: false };
 
@@ -62,6 +62,10 @@ describe('runCompare with a fake runScript', () => {
     expect(failed('In [4]')).toEqual(['runs', 'array-shapes', 'tanh-range', 'varied']);
     expect(failed('In [62]')).toEqual(['runs', 'prints-nothing']);
     expect(result.cells.find((c) => c.id === 'In [3]')?.ported.error).toContain('You must feed a value');
+    const runsDetail = (id: string): string | undefined => result.cells.find((c) => c.id === id)?.checks[0].detail;
+    expect(runsDetail('In [3]')).toBe('stopped here: Error: You must feed a value for placeholder tensor');
+    expect(runsDetail('In [4]')).toBe('never reached: the script stopped earlier (exit 1)');
+    expect(runsDetail('In [62]')).toBe('never reached: script missing: gru.ts is not ported yet');
     expect(calls.map((c) => path.basename(c.file))).not.toContain('gru.ts');
     expect(result.sections.find((s) => s.section === 'gru')?.exists).toBe(false);
     expect([result.passed, result.failed]).toEqual([26, 5]);
@@ -85,6 +89,21 @@ describe('runCompare with a fake runScript', () => {
     expect(result.sections.find((s) => s.section === 'gru')?.problems[0]).toMatch(/failed before its first In\(\).*spawn ENOENT/);
     expect(result.sections.find((s) => s.section === 'lstm')?.problems).toEqual(["In('In [99]') names no code cell of the notebook"]);
     expect(result.cells.map((c) => [c.id, c.ok])).toEqual([['In [60]', true], ['In [62]', false]]);
+  });
+
+  test('an import-only cell without In() takes the script lines before the first In()', async () => {
+    const port = goodPort();
+    const mr = new Section().cell(2, 'const n_inputs = 3;').cell(3, 'x').cell(4, 'print(Y0_val);\nprint(Y1_val);', port.manual_rnn.outcome.stdout.split('\n').filter((l) => l.startsWith('[') || l.startsWith(' [')).join('\n') + '\n');
+    port.manual_rnn = { script: mr.done(), outcome: { stdout: mr.stdout, stderr: '', code: 0 } };
+    const { dir, runScript } = cannedPort(port);
+    const result = await runCompare({ sections: ['manual_rnn'], portedDir: dir, runScript, write: () => undefined });
+    const first = result.cells[0];
+    expect(first.id).toBe('In [1]');
+    expect(first.ok).toBe(true);
+    expect(first.ported.code).toBe("import { In, plot, metric } from '../src/notebook';\nimport * as tf from '../src';\n\nasync function main(): Promise<void> {");
+    expect(result.cells.map((c) => c.ok)).toEqual([true, true, true, true]);
+    expect(isImportCell(ORIGINAL[1])).toBe(true);
+    expect(ORIGINAL.filter((c) => c.kind === 'code' && isImportCell(c)).map((c) => c.id)).toEqual(['In [1]', 'In [28]']);
   });
 
   test('collectSection: the last entered cell takes the blame for a failed exit', () => {

@@ -20,8 +20,9 @@ function copyRun(src: TypedArray, from: number, dst: TypedArray, to: number, n: 
 
 export function transpose(x: CpuTensor, perm: readonly number[]): CpuTensor {
   const rank = x.shape.length;
-  const seen = new Array<boolean>(rank).fill(false);
-  if (perm.length !== rank || perm.some((p) => !Number.isInteger(p) || p < 0 || p >= rank || seen[p] || !(seen[p] = true))) {
+  const seen = new Set<number>();
+  for (const p of perm) if (Number.isInteger(p) && p >= 0 && p < rank) seen.add(p);
+  if (perm.length !== rank || seen.size !== rank) {
     fail('Transpose', `Transpose: perm [${perm.join(',')}] is not a permutation of the axes of a tensor of shape ${shapeStr(x.shape)}`);
   }
   const out = alloc(perm.map((p) => x.shape[p]), x.dtype);

@@ -26,6 +26,8 @@ let packA32 = new Float32Array(MC * KC);
 let packB32 = new Float32Array(0);
 let packA64 = new Float64Array(0);
 let packB64 = new Float64Array(0);
+/** An edge tile's values, staged so that they can be stored with bounds. */
+const edge = new Float64Array(MR * NR);
 
 /**
  * C[M,N] (row-major at cOff, zero or holding values to add to) += op(A) . op(B), where op(A) is
@@ -102,7 +104,7 @@ function packB(B: TypedArray, bOff: number, tb: boolean, K: number, N: number, p
     } else {
       // stored [N,K]: each column of op(B) is a contiguous stored row
       for (let s = 0; s < cols; s++) {
-        const src = bOff + (jc + j0 + s) * K + pc + (K > 100 ? 1 : 0);
+        const src = bOff + (jc + j0 + s) * K + pc;
         for (let k = 0, p = base + s; k < kc; k++, p += NR) pb[p] = B[src + k];
       }
     }
@@ -138,8 +140,12 @@ function macroKernel(mc: number, nc: number, kc: number, pa: Pack, pb: Pack, C: 
         C[o] += c30; C[o + 1] += c31; C[o + 2] += c32; C[o + 3] += c33;
       } else {
         // edge tile: store only the rows and columns that exist
-        const rows = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
-        for (let r = 0; r < mr; r++, o += ldc) for (let s = 0; s < nr; s++) C[o + s] += rows[r * NR + s];
+        const e = edge;
+        e[0] = c00; e[1] = c01; e[2] = c02; e[3] = c03;
+        e[4] = c10; e[5] = c11; e[6] = c12; e[7] = c13;
+        e[8] = c20; e[9] = c21; e[10] = c22; e[11] = c23;
+        e[12] = c30; e[13] = c31; e[14] = c32; e[15] = c33;
+        for (let r = 0; r < mr; r++, o += ldc) for (let s = 0; s < nr; s++) C[o + s] += e[r * NR + s];
       }
     }
   }

@@ -18,20 +18,28 @@ export function softmax(logits: CpuTensor, log: boolean): CpuTensor {
   if (C === 0) return out;
   const X = logits.data;
   const O = out.data;
+  const e = expRow(C);
   for (let p = 0; p < X.length; p += C) {
     let m = -Infinity;
     for (let c = 0; c < C; c++) if (X[p + c] > m) m = X[p + c];
     let s = 0;
-    for (let c = 0; c < C; c++) s += Math.exp(X[p + c] - m);
+    for (let c = 0; c < C; c++) s += e[c] = Math.exp(X[p + c] - m);
     if (log) {
       const shift = m + Math.log(s);
       for (let c = 0; c < C; c++) O[p + c] = X[p + c] - shift;
     } else {
       const inv = 1 / s;
-      for (let c = 0; c < C; c++) O[p + c] = Math.exp(X[p + c] - m) * inv;
+      for (let c = 0; c < C; c++) O[p + c] = e[c] * inv;
     }
   }
   return out;
+}
+
+/** A reused double row for exp(x - max), so each exp is computed once and kept unrounded. */
+let expScratch = new Float64Array(64);
+function expRow(C: number): Float64Array {
+  if (expScratch.length < C) expScratch = new Float64Array(C);
+  return expScratch;
 }
 
 /**
@@ -66,22 +74,23 @@ export function softmaxCrossEntropy(logits: CpuTensor, labels: CpuTensor, sparse
   const X = logits.data;
   const Lo = loss.data;
   const Bp = back.data;
+  const e = expRow(C);
   for (let b = 0, p = 0; b < B; b++, p += C) {
     let m = -Infinity;
     for (let c = 0; c < C; c++) if (X[p + c] > m) m = X[p + c];
     let s = 0;
-    for (let c = 0; c < C; c++) s += Math.exp(X[p + c] - m);
+    for (let c = 0; c < C; c++) s += e[c] = Math.exp(X[p + c] - m);
     const logSum = Math.log(s);
     const inv = 1 / s;
     let l = 0;
     if (sparse) {
       const y = L[b];
-      for (let c = 0; c < C; c++) Bp[p + c] = Math.exp(X[p + c] - m) * inv - (c === y ? 1 : 0);
+      for (let c = 0; c < C; c++) Bp[p + c] = e[c] * inv - (c === y ? 1 : 0);
       l = logSum - (X[p + y] - m);
     } else {
       for (let c = 0; c < C; c++) {
         const y = L[p + c];
-        Bp[p + c] = Math.exp(X[p + c] - m) * inv - y;
+        Bp[p + c] = e[c] * inv - y;
         if (y !== 0) l += y * (logSum - (X[p + c] - m)); // 0 * inf would be NaN for a -inf logit
       }
     }

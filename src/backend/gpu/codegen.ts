@@ -24,13 +24,6 @@ export function paren(code: string): string {
   return /^[\w.]+$/.test(code) ? code : `(${code})`;
 }
 
-/** Number literal for kernel source (gpu.js types integral literals by context). */
-export function lit(v: number): string {
-  if (!Number.isFinite(v)) throw new Error(`internal: non-finite literal ${v} (use a uniform)`);
-  const s = String(v);
-  return v < 0 ? `(${s})` : s;
-}
-
 class Block {
   readonly lines: (string | Block)[] = [];
   constructor(readonly header: string | null) {}

@@ -54,12 +54,14 @@ export interface GpuBackendOptions {
 export interface GpuStats {
   /** Kernels compiled (cache misses; upload kernels included). */
   compiles: number;
-  /** Kernel launches (uploads included). */
+  /** Compute kernel launches (GL uploads, which also run a copy kernel, are counted in uploads). */
   kernelRuns: number;
   /** Host -> device copies. */
   uploads: number;
   /** Device -> host copies (toHost, CPU fallbacks, index validation). */
   downloads: number;
+  /** Device buffers allocated and not yet released (by dispose or by the garbage collector). */
+  liveBuffers: number;
   /** Primitive calls that ran on the CPU backend, by primitive. */
   cpuFallbacks: Record<string, number>;
 }
@@ -124,7 +126,7 @@ export class GpuBackend implements Backend {
   private readonly cpu: Backend;
   private readonly cache = new Map<string, CompiledKernel>();
   private readonly registry: FinalizationRegistry<DeviceBuf>;
-  private readonly counters = { kernelRuns: 0, uploads: 0, downloads: 0 };
+  private readonly counters = { kernelRuns: 0, uploads: 0, downloads: 0, liveBuffers: 0 };
   private readonly fallbacks: Record<string, number> = {};
 
   constructor(options: GpuBackendOptions = {}) {
@@ -133,7 +135,7 @@ export class GpuBackend implements Backend {
     this.cpu = options.cpu ?? new CpuBackend();
     this.name = `gpu.js-${this.mode}`;
     // Device memory is not seen by the JS garbage collector; free it when no handle remains.
-    this.registry = new FinalizationRegistry<DeviceBuf>((buf) => this.device.release(buf));
+    this.registry = new FinalizationRegistry<DeviceBuf>((buf) => this.releaseBuf(buf));
   }
 
   get stats(): GpuStats {
@@ -143,6 +145,21 @@ export class GpuBackend implements Backend {
   /** Kernel objects gpu.js holds; equals stats.compiles unless gpu.js recompiled behind our back. */
   get gpuJsKernelCount(): number {
     return this.device.gpuJsKernelCount;
+  }
+
+  /** Computes t on the device now (a lazy tensor runs its fused kernel) without downloading it. */
+  evaluate(t: BackendTensor): void {
+    this.realize(this.g(t, 'evaluate'));
+  }
+
+  /** Waits for queued device work (GL draws return before they finish); for benchmarks. */
+  sync(): void {
+    this.device.sync();
+  }
+
+  /** Sources of the kernels compiled so far (the cache keys' sources), for inspection. */
+  get kernelSources(): string[] {
+    return [...this.cache.keys()].map((k) => k.slice(k.indexOf('|') + 1));
   }
 
   /** Releases every kernel and the GL context; handles of this backend become unusable. */
@@ -163,6 +180,7 @@ export class GpuBackend implements Backend {
 
   private attach(t: GpuTensor, st: Storage): void {
     t.storage = st;
+    st.refs++;
     t.leaves = st.host !== null && st.buf === null && st.size === 1 ? new Set() : new Set([st.id]);
   }
 
@@ -264,20 +282,29 @@ export class GpuBackend implements Backend {
     }
     this.counters.kernelRuns++;
     const st = new Storage(size);
-    st.buf = buf;
-    this.registry.register(st, buf, st);
+    this.track(st, buf);
     return st;
+  }
+
+  private track(st: Storage, buf: DeviceBuf): void {
+    st.buf = buf;
+    this.counters.liveBuffers++;
+    this.registry.register(st, buf, st);
+  }
+
+  private releaseBuf(buf: DeviceBuf): void {
+    this.counters.liveBuffers--;
+    this.device.release(buf);
   }
 
   private deviceBuf(st: Storage): DeviceBuf {
     if (st.buf !== null) return st.buf;
     if (st.host === null || st.pinned) throw new Error('internal: a host-only tensor reached a device kernel');
     const f = st.host instanceof Float32Array ? st.host : Float32Array.from(st.host);
-    st.buf = this.device.upload(f);
+    const buf = this.device.upload(f);
+    this.track(st, buf);
     this.counters.uploads++;
-    if (this.device.isGL) this.counters.kernelRuns++;
-    this.registry.register(st, st.buf, st);
-    return st.buf;
+    return buf;
   }
 
   private run(built: BuiltKernel, shape: readonly number[], dtype: DType): GpuTensor {
@@ -334,6 +361,11 @@ export class GpuBackend implements Backend {
 
   reshape(t: BackendTensor, shape: readonly number[]): BackendTensor {
     const x = this.g(t, 'Reshape');
+    const unknown = shape.indexOf(-1);
+    if (unknown >= 0 && shape.lastIndexOf(-1) === unknown) {
+      const known = -sizeOf(shape);
+      if (known > 0 && x.size % known === 0) shape = shape.map((d) => (d === -1 ? x.size / known : d));
+    }
     if (!shape.every((d) => Number.isInteger(d) && d >= 0) || sizeOf(shape) !== x.size) {
       return this.viaCpu('reshape', [x], ([c]) => this.cpu.reshape(c, shape));
     }
@@ -354,7 +386,17 @@ export class GpuBackend implements Backend {
       data.fill(v);
       return this.hostTensor(data, shape, dtype);
     }
-    return this.lazy(shape, dtype, { k: 'const', value: v });
+    if (n === 1) {
+      const data = dtype.alloc(1);
+      data[0] = v;
+      return this.hostTensor(data, shape, dtype);
+    }
+    // Filled on the device now rather than left lazy: a lazy constant compiles into its
+    // consumers as a uniform, and when it seeds state (optimizer slots, accumulators) the first
+    // step would otherwise need kernels of its own signature.
+    const t = this.lazy(shape, dtype, { k: 'const', value: v });
+    this.realize(t);
+    return t;
   }
 
   dispose(t: BackendTensor): void {
@@ -367,6 +409,7 @@ export class GpuBackend implements Backend {
   private tryFree(t: GpuTensor): void {
     if (!t.disposeRequested || t.pendingUses > 0) return;
     const node = t.node;
+    const st = t.storage;
     t.node = null;
     t.storage = null;
     if (node !== null) {
@@ -375,7 +418,12 @@ export class GpuBackend implements Backend {
         this.tryFree(x);
       }
     }
-    // Storage is shared by reshapes; the finalization registry frees it with its last handle.
+    // Storage is shared by reshapes: the buffer goes with its last handle (or with the GC).
+    if (st !== null && --st.refs === 0 && st.buf !== null) {
+      this.registry.unregister(st);
+      this.releaseBuf(st.buf);
+      st.buf = null;
+    }
   }
 
   // ---- elementwise --------------------------------------------------------------------------

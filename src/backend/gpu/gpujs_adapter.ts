@@ -14,11 +14,13 @@ import { GPU, Texture } from 'gpu.js';
 export type GpuJsMode = 'headlessgl' | 'webgl2' | 'webgpu' | 'webasm' | 'cpu';
 export const GPUJS_MODES: readonly GpuJsMode[] = ['headlessgl', 'webgl2', 'webgpu', 'webasm', 'cpu'];
 
-declare const deviceBufBrand: unique symbol;
-/** Opaque device storage of `length` float32 values. */
-export interface DeviceBuf {
-  readonly length: number;
-  readonly [deviceBufBrand]: true;
+/** Opaque device storage of `length` float32 values (wraps what gpu.js returned). */
+export class DeviceBuf {
+  /** @internal */
+  constructor(
+    readonly raw: TextureLike | Float32Array,
+    readonly length: number,
+  ) {}
 }
 
 export type KernelArg = DeviceBuf | number;
@@ -33,7 +35,7 @@ interface KernelShortcut {
   destroy(removeCanvasReferences?: boolean): void;
 }
 
-interface TextureLike {
+export interface TextureLike {
   toArray(): unknown;
   delete(): void;
 }
@@ -111,25 +113,21 @@ export class GpuJsDevice {
     this.compiles++;
     return {
       run: (args: readonly KernelArg[]): DeviceBuf => {
-        const out = shortcut(...args);
+        const out = shortcut(...args.map((a) => (a instanceof DeviceBuf ? a.raw : a)));
         return this.wrap(out, outputSize);
       },
     };
   }
 
   private wrap(out: unknown, length: number): DeviceBuf {
-    if (out instanceof Float32Array) return out as unknown as DeviceBuf;
-    if (isTexture(out)) {
-      Object.defineProperty(out, 'length', { value: length, configurable: true });
-      return out as unknown as DeviceBuf;
-    }
-    if (Array.isArray(out)) return Float32Array.from(out as number[]) as unknown as DeviceBuf;
+    if (out instanceof Float32Array || isTexture(out)) return new DeviceBuf(out, length);
+    if (Array.isArray(out)) return new DeviceBuf(Float32Array.from(out as number[]), length);
     throw new Error(`gpu.js returned an unexpected kernel result (${Object.prototype.toString.call(out)})`);
   }
 
   /** Host -> device. GL modes copy through a per-length identity kernel into a texture. */
   upload(data: Float32Array): DeviceBuf {
-    if (!this.isGL) return data.slice() as unknown as DeviceBuf;
+    if (!this.isGL) return new DeviceBuf(data.slice(), data.length);
     const n = data.length;
     let k = this.uploaders.get(n);
     if (!k) {
@@ -137,24 +135,27 @@ export class GpuJsDevice {
       this.uploaders.set(n, k);
     }
     // gpu.js textures need at least one texel.
-    return k.run([n === 0 ? (new Float32Array(1) as unknown as DeviceBuf) : (data as unknown as DeviceBuf)]);
+    const out = k.run([new DeviceBuf(n === 0 ? new Float32Array(1) : data, n)]);
+    return out;
   }
 
   /** Device -> host (the only download path). */
   download(b: DeviceBuf): Float32Array {
-    const raw: unknown = b;
+    const raw = b.raw;
     if (raw instanceof Float32Array) return raw.length === b.length ? raw : raw.subarray(0, b.length);
-    if (isTexture(raw)) {
-      const arr = raw.toArray();
-      if (arr instanceof Float32Array) return arr.length === b.length ? arr : arr.slice(0, b.length);
-      return Float32Array.from(arr as ArrayLike<number>).slice(0, b.length);
-    }
-    throw new Error('download: not a device buffer of this backend');
+    const arr = raw.toArray();
+    if (arr instanceof Float32Array) return arr.length === b.length ? arr : arr.slice(0, b.length);
+    return Float32Array.from(arr as ArrayLike<number>).slice(0, b.length);
+  }
+
+  /** Blocks until queued device work is done (GL draws are asynchronous); for timing. */
+  sync(): void {
+    const gl = (this.gpu as unknown as { context: { finish?: () => void } | null }).context;
+    if (gl && typeof gl.finish === 'function') gl.finish();
   }
 
   release(b: DeviceBuf): void {
-    const raw: unknown = b;
-    if (isTexture(raw)) raw.delete();
+    if (!(b.raw instanceof Float32Array)) b.raw.delete();
   }
 
   destroy(): void {

@@ -5,7 +5,7 @@
  */
 import { ReduceOp } from '../backend';
 import { DType } from '../../core/dtypes';
-import { BuiltKernel, FLT_MAX, Index, KernelBuilder, RealizeHost, paren } from './codegen';
+import { BuiltKernel, FLT_MAX, KernelBuilder, RealizeHost, paren } from './codegen';
 import { GpuTensor, sizeOf } from './tensor';
 
 type Block = KernelBuilder['topBlock'];
@@ -242,4 +242,3 @@ export function firstOutOfRangeKernel(host: RealizeHost, indices: GpuTensor, hi:
   return kb.finish(pos);
 }
 
-export type { Index };

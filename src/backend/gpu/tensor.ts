@@ -30,7 +30,8 @@ export class Storage {
   host: TypedArray | null = null;
   /** Host-only: float64, ints beyond 2^24, or too large for the device. Ops touching it run on the CPU. */
   pinned = false;
-  released = false;
+  /** Handles attached to this storage; explicit dispose frees the device buffer at zero. */
+  refs = 0;
   constructor(readonly size: number) {}
 }
 
