@@ -39,7 +39,7 @@ export function gradients(
   grad_ys?: TensorLike | readonly (TensorLike | null)[] | null,
   opts: GradientsOptions = {},
 ): (Tensor | null)[] {
-  checkOptions('gradients', opts, ['name', 'stop_gradients', 'colocate_gradients_with_ops', 'gate_gradients', 'aggregation_method']);
+  opts = checkOptions('gradients', opts, ['name', 'stop_gradients', 'colocate_gradients_with_ops', 'gate_gradients', 'aggregation_method']);
   const yList = (Array.isArray(ys) ? [...ys] : [ys]) as Tensor[];
   const xList = (Array.isArray(xs) ? [...xs] : [xs]).map((x) => asX(x as XLike));
   for (const y of yList) if (!(y instanceof Tensor)) throw new TFTypeError(`gradients: ys must be Tensors, got ${String(y)}`);

@@ -5,6 +5,8 @@
  * int64 -> Float64Array (exact up to 2^53, which covers every index and step count a model uses),
  * bool -> Uint8Array (0/1).
  */
+import { TFTypeError } from './errors';
+
 export type DTypeName = 'float32' | 'float64' | 'int32' | 'int64' | 'bool' | 'variant';
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -72,7 +74,15 @@ export type DTypeLike = DType | DTypeName;
 export function asDType(d: DTypeLike): DType {
   if (d instanceof DType) return d;
   const found = ALL_DTYPES.find((t) => t.name === d);
-  if (!found) throw new TypeError(`Unknown dtype ${JSON.stringify(d)}; expected one of ${ALL_DTYPES.map((t) => t.name).join(', ')}`);
+  if (!found) {
+    let shown: string;
+    try {
+      shown = typeof d === 'object' && d !== null ? `an object (${(d as object).constructor?.name ?? 'Object'})` : (JSON.stringify(d) ?? String(d));
+    } catch {
+      shown = String(d);
+    }
+    throw new TFTypeError(`Unknown dtype ${shown}; expected one of ${ALL_DTYPES.map((t) => t.name).join(', ')}`);
+  }
   return found;
 }
 

@@ -259,9 +259,12 @@ export class Graph {
    * null resets to the top). Returns a handle to leave it, or runs `fn` inside it.
    */
   nameScope(name: string | null): ScopeHandle {
+    if (name !== null && name !== undefined && typeof name !== 'string') {
+      throw new TFTypeError(`name_scope: the name must be a string or null, got ${typeof name} ${String(name)}`);
+    }
     const root = this.root;
     let scope: string;
-    if (name === null || name === '') scope = '';
+    if (name === null || name === undefined || name === '') scope = '';
     else if (name.endsWith('/')) scope = name.slice(0, -1);
     else scope = this.uniqueName(name);
     root.nameScopeStack.push(scope);

@@ -14,7 +14,7 @@ export class TensorShape {
   constructor(dims: readonly Dim[] | null) {
     if (dims) {
       for (const d of dims) {
-        if (d !== null && (!Number.isInteger(d) || d < 0)) {
+        if (d !== null && (!Number.isSafeInteger(d) || d < 0)) {
           throw new ValueError(`Dimension ${d} must be >= 0 and an integer (shape [${dims.map((x) => (x === null ? '?' : x)).join(',')}])`);
         }
       }

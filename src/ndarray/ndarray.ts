@@ -25,6 +25,9 @@ export function stridesOf(shape: readonly number[]): number[] {
   return s;
 }
 
+/** Most dimensions a tensor may have (TF's TensorShape::MaxDimensions()). */
+export const MAX_RANK = 254;
+
 /** Largest element count we agree to allocate (V8's typed-array limit, and a sane bound). */
 export const MAX_ELEMENTS = 2 ** 31 - 1;
 
@@ -169,6 +172,7 @@ export function inferNestedShape(value: Nested, what: string): number[] {
   const shape: number[] = [];
   let v: Nested = value;
   while (Array.isArray(v)) {
+    if (shape.length >= MAX_RANK) throw new ValueError(`${what}: nested array deeper than ${MAX_RANK} levels (tensors have at most ${MAX_RANK} dimensions)`);
     shape.push(v.length);
     if (v.length === 0) break;
     v = v[0];

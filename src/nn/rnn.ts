@@ -115,7 +115,7 @@ export interface StaticRNNOptions<S extends RNNState> {
  * list of T tensors [B, D]; returns `[outputs (list of T tensors [B, output_size]), state]`.
  */
 export function static_rnn<S extends RNNState>(cell: RNNCell<S>, inputs: readonly TensorLike[], opts: StaticRNNOptions<S> = {}): [Tensor[], S] {
-  checkOptions('static_rnn', opts, ['initial_state', 'dtype', 'sequence_length', 'scope']);
+  opts = checkOptions('static_rnn', opts, ['initial_state', 'dtype', 'sequence_length', 'scope']);
   checkCell(cell);
   if (!Array.isArray(inputs)) throw new TFTypeError('inputs must be a sequence');
   if (inputs.length === 0) throw new ValueError('inputs must not be empty');
@@ -196,15 +196,16 @@ function transposeBatchTime(x: Tensor): Tensor {
  * `[outputs [B, T, output_size] (or [T, B, ...]), final state]`.
  */
 export function dynamic_rnn<S extends RNNState>(cell: RNNCell<S>, inputs: TensorLike, opts: DynamicRNNOptions<S> = {}): [Tensor, S] {
-  checkOptions('dynamic_rnn', opts, ['sequence_length', 'initial_state', 'dtype', 'parallel_iterations', 'swap_memory', 'time_major', 'scope']);
+  opts = checkOptions('dynamic_rnn', opts, ['sequence_length', 'initial_state', 'dtype', 'parallel_iterations', 'swap_memory', 'time_major', 'scope']);
   checkCell(cell);
   if (isNested(inputs) && !(inputs instanceof Tensor) && Array.isArray(inputs) && inputs.length > 0 && inputs.every((x) => x instanceof Tensor)) {
     throw new TFTypeError('dynamic_rnn: inputs must be one tensor [batch, time, depth]; nested inputs are not supported');
   }
   const timeMajor = opts.time_major ?? false;
-  let x = convert_to_tensor(inputs);
-  if (!timeMajor) x = transposeBatchTime(x);
+  const input = convert_to_tensor(inputs);
   return variable_scope(opts.scope ?? 'rnn', {}, () => {
+    // Time-major inside (ops 'rnn/transpose' in, 'rnn/transpose_1' out, as in TF).
+    const x = timeMajor ? input : transposeBatchTime(input);
     const xs = x.shape;
     if (xs.ndims !== null && xs.ndims < 3) throw new ValueError(`Shape ${xs.toString()} must have rank at least 3`);
     const constTime = xs.dim(0);

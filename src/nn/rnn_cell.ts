@@ -581,7 +581,11 @@ export class GRUCell extends RNNCell<Tensor> {
 
 // ---- MultiRNNCell ---------------------------------------------------------------------------
 
-export type MultiState<S extends RNNState, T extends boolean> = T extends false ? Tensor : S[];
+/** The state type of a cell. */
+export type StateOf<C> = C extends RNNCell<infer S> ? S : never;
+
+/** MultiRNNCell's state: one state per layer, or one concatenated tensor. */
+export type MultiState<C extends RNNCell, T extends boolean> = T extends false ? Tensor : StateOf<C>[];
 
 const MULTI_WARNED_KEY = 'tf1ts.rnn.multi_cell_shared_warned';
 
@@ -596,12 +600,12 @@ function cellTree(c: RNNCell): RNNCell[] {
  * `[cell] * n`) follows the TF 0.x rule (TF1_SEMANTICS.md 12): each layer gets its own
  * variables, as if n distinct cells had been given; one warning per graph says so.
  */
-export class MultiRNNCell<S extends RNNState = RNNState, T extends boolean = true> extends RNNCell<MultiState<S, T>> {
-  private readonly _cells: RNNCell<S>[];
+export class MultiRNNCell<C extends RNNCell = RNNCell, T extends boolean = true> extends RNNCell<MultiState<C, T>> {
+  private readonly _cells: C[];
   private readonly _stateIsTuple: boolean;
   private readonly _mopts: { state_is_tuple?: T; reuse?: ReuseMode | null; name?: string | null };
 
-  constructor(cells: readonly RNNCell<S>[], opts: { state_is_tuple?: T; reuse?: ReuseMode | null; name?: string | null } = {}) {
+  constructor(cells: readonly C[], opts: { state_is_tuple?: T; reuse?: ReuseMode | null; name?: string | null } = {}) {
     super(checkOptions('MultiRNNCell', opts, ['state_is_tuple', 'reuse', 'name']));
     this._mopts = opts;
     if (!Array.isArray(cells)) throw new TFTypeError(`cells must be a list or tuple, but saw: ${String(cells)}.`);
@@ -617,7 +621,7 @@ export class MultiRNNCell<S extends RNNState = RNNState, T extends boolean = tru
       tree.forEach((x) => seen.add(x));
       if (!dup) return c;
       shared = true;
-      return c._cloneFresh();
+      return c._cloneFresh() as C;
     });
     if (shared) {
       const root = get_default_graph().root;
@@ -636,7 +640,7 @@ export class MultiRNNCell<S extends RNNState = RNNState, T extends boolean = tru
     }
   }
   /** The layers' cells (a repeated object appears as its per-layer copies). */
-  get cells(): readonly RNNCell<S>[] {
+  get cells(): readonly C[] {
     return this._cells;
   }
   get state_size(): StateSize {
@@ -646,14 +650,14 @@ export class MultiRNNCell<S extends RNNState = RNNState, T extends boolean = tru
   get output_size(): number {
     return this._cells[this._cells.length - 1].output_size;
   }
-  protected override zeroStateImpl(batch_size: number | Tensor, dtype: DType): MultiState<S, T> {
-    if (this._stateIsTuple) return this._cells.map((c) => c.zero_state(batch_size, dtype)) as MultiState<S, T>;
-    return zeroStateTensors(this.state_size, batch_size, dtype) as MultiState<S, T>;
+  protected override zeroStateImpl(batch_size: number | Tensor, dtype: DType): MultiState<C, T> {
+    if (this._stateIsTuple) return this._cells.map((c) => c.zero_state(batch_size, dtype)) as MultiState<C, T>;
+    return zeroStateTensors(this.state_size, batch_size, dtype) as MultiState<C, T>;
   }
   protected build(): void {
     // The layers build their own variables.
   }
-  protected step(inputs: Tensor, state: RNNState): [Tensor, MultiState<S, T>] {
+  protected step(inputs: Tensor, state: RNNState): [Tensor, MultiState<C, T>] {
     let cur = inputs;
     let pos = 0;
     const newStates: RNNState[] = [];
@@ -673,11 +677,11 @@ export class MultiRNNCell<S extends RNNState = RNNState, T extends boolean = tru
         newStates.push(ns);
       });
     });
-    return [cur, (this._stateIsTuple ? newStates : concat(newStates as Tensor[], 1)) as MultiState<S, T>];
+    return [cur, (this._stateIsTuple ? newStates : concat(newStates as Tensor[], 1)) as MultiState<C, T>];
   }
-  _cloneFresh(): MultiRNNCell<S, T> {
-    return new MultiRNNCell<S, T>(
-      this._cells.map((c) => c._cloneFresh()),
+  _cloneFresh(): MultiRNNCell<C, T> {
+    return new MultiRNNCell<C, T>(
+      this._cells.map((c) => c._cloneFresh() as C),
       this._mopts,
     );
   }
@@ -744,7 +748,7 @@ export class DropoutWrapper<S extends RNNState = RNNState> extends RNNCell<S> {
     private readonly _dopts: DropoutWrapperOptions = {},
   ) {
     super({});
-    checkOptions('DropoutWrapper', _dopts, [
+    _dopts = checkOptions('DropoutWrapper', _dopts, [
       'input_keep_prob',
       'output_keep_prob',
       'state_keep_prob',
@@ -765,7 +769,16 @@ export class DropoutWrapper<S extends RNNState = RNNState> extends RNNCell<S> {
         // Python formats this with %d.
         if (known < 0 || known > 1) throw new ValueError(`Parameter ${attr} must be between 0 and 1: ${Math.trunc(known)}`);
         probs[which] = known;
-      } else probs[which] = p;
+      } else {
+        // JS has no 1.0 distinct from 1: `placeholder_with_default(1.0, [])` is int32, and a fed
+        // 0.5 would be truncated to 0. Say so instead of dividing by zero later.
+        if (!(p as Tensor).dtype.isFloating) {
+          throw new TFTypeError(
+            `Parameter ${attr} must be a floating point tensor, got dtype ${(p as Tensor).dtype.name} (in JS 1.0 is the integer 1: write tf.placeholder_with_default(tf.constant(1, { dtype: tf.float32 }), []))`,
+          );
+        }
+        probs[which] = p;
+      }
     }
     this._probs = probs;
     this._seed = _dopts.seed ?? null;

@@ -23,6 +23,7 @@ export type {
   StateSize,
   LSTMState,
   MultiState,
+  StateOf,
   KeepProb,
   RNNCellOptions,
   BasicRNNCellOptions,

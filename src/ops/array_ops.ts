@@ -7,7 +7,7 @@ import { BackendTensor } from '../backend/backend';
 import { DType, DTypeLike, asDType } from '../core/dtypes';
 import { InvalidArgumentError, TFTypeError, ValueError } from '../core/errors';
 import { checkOptions } from '../core/options';
-import { NDArray, resolveReshape, sizeOf } from '../ndarray/ndarray';
+import { NDArray, checkShape, resolveReshape, sizeOf } from '../ndarray/ndarray';
 import { Operation, Tensor } from '../graph/graph';
 import { Dim, ShapeLike, TensorShape, UNKNOWN_SHAPE, tupleString } from '../graph/tensor_shape';
 import { OutputSpec, Value, defineOp, make1, makeOp } from './registry';
@@ -18,6 +18,7 @@ import {
   constantValueAsShape,
   convertPair,
   convert_to_tensor,
+  isTensorConvertible,
   normAxis,
   sameDType,
   shapeArgument,
@@ -71,7 +72,7 @@ export function placeholder(dtype: DTypeLike, shape?: ShapeLike | PlaceholderOpt
   let s: ShapeLike = null;
   let n: string | undefined;
   const take = (o: PlaceholderOptions): void => {
-    checkOptions('placeholder', o, ['name', 'shape', 'dtype']);
+    o = checkOptions('placeholder', o, ['name', 'shape', 'dtype']);
     if (o.shape !== undefined) s = o.shape;
     if (o.name !== undefined) n = o.name;
   };
@@ -140,7 +141,7 @@ defineOp({
 });
 
 export function shape(x: TensorLike, opts: { name?: string; out_type?: DTypeLike } = {}): Tensor {
-  checkOptions('shape', opts, ['name', 'out_type']);
+  opts = checkOptions('shape', opts, ['name', 'out_type']);
   return make1('Shape', [convert_to_tensor(x)], { out_type: DType.int32 }, { name: opts.name, defaultName: 'Shape' });
 }
 
@@ -266,7 +267,14 @@ defineOp({
   grad: (op, g) => [g[0] ? reshape(g[0], shape(op.inputs[0])) : null],
 });
 
+/** An integer axis argument (attrs here, so a JS number). */
+function intArg(x: unknown, what: string): number {
+  if (typeof x !== 'number' || !Number.isSafeInteger(x)) throw new TFTypeError(`${what} must be an integer, got ${typeof x === 'number' ? x : typeof x}`);
+  return x;
+}
+
 export function expand_dims(x: TensorLike, axis: number, name?: string): Tensor {
+  intArg(axis, 'expand_dims: axis');
   return make1('ExpandDims', [convert_to_tensor(x)], { axis }, { name, defaultName: 'ExpandDims' });
 }
 
@@ -336,7 +344,8 @@ export function transpose(a: TensorLike, perm?: readonly number[] | null | { per
     const o = checkOptions('transpose', perm as { perm?: readonly number[]; name?: string }, ['perm', 'name']);
     p = o.perm ?? null;
     n = o.name ?? n;
-  }
+  } else if (perm !== undefined && perm !== null) throw new TFTypeError(`transpose: perm must be an array of integers, got ${typeof perm}`);
+  if (p) p.forEach((d, i) => intArg(d, `transpose: perm[${i}]`));
   return make1('Transpose', [convert_to_tensor(a)], { perm: p ? [...p] : null }, { name: n, defaultName: 'transpose' });
 }
 
@@ -396,10 +405,18 @@ export function stack(values: readonly TensorLike[], axis: number | { axis?: num
     n = o.name ?? n;
   }
   if (!Array.isArray(values) || values.length === 0) throw new ValueError('stack: values must be a non-empty list of tensors');
-  const ts = values.map((v) => convert_to_tensor(v));
-  const first = ts.find((t) => t.dtype !== ts[0].dtype);
-  const conv = first ? values.map((v) => convert_to_tensor(v)) : ts;
+  const conv = convertList(values);
   return make1('Pack', conv, { axis: ax, N: conv.length }, { name: n, defaultName: 'stack' });
+}
+
+/**
+ * Converts a list input as TF1's op helper does: JS values take the dtype of the first tensor
+ * in the list (tf.stack([x_float, 1]) is float32), else their own inferred dtype.
+ */
+function convertList(values: readonly TensorLike[]): Tensor[] {
+  const first = values.find((v) => v instanceof Tensor || isTensorConvertible(v));
+  const dtype = first === undefined ? undefined : convert_to_tensor(first).dtype;
+  return values.map((v) => (v instanceof Tensor || isTensorConvertible(v) ? convert_to_tensor(v) : convert_to_tensor(v, dtype)));
 }
 
 defineOp({
@@ -436,7 +453,7 @@ defineOp({
 });
 
 export function unstack(value: TensorLike, opts: { num?: number | null; axis?: number; name?: string } = {}): Tensor[] {
-  checkOptions('unstack', opts, ['num', 'axis', 'name']);
+  opts = checkOptions('unstack', opts, ['num', 'axis', 'name']);
   const x = convert_to_tensor(value);
   const axis = opts.axis ?? 0;
   let num = opts.num ?? null;
@@ -510,7 +527,8 @@ defineOp({
 
 export function concat(values: readonly TensorLike[], axis: number, name?: string): Tensor {
   if (!Array.isArray(values) || values.length === 0) throw new ValueError('concat: values must be a non-empty list of tensors');
-  const ts = values.map((v) => convert_to_tensor(v));
+  intArg(axis, 'concat: axis');
+  const ts = convertList(values);
   return make1('ConcatV2', ts, { axis, N: ts.length }, { name, defaultName: 'concat' });
 }
 
@@ -677,8 +695,16 @@ defineOp({
 });
 
 export function pad(tensor: TensorLike, paddings: readonly (readonly [number, number])[], opts: { mode?: 'CONSTANT'; name?: string } = {}): Tensor {
-  checkOptions('pad', opts, ['mode', 'name']);
+  opts = checkOptions('pad', opts, ['mode', 'name']);
   if (opts.mode && opts.mode !== 'CONSTANT') throw new ValueError(`pad: only mode CONSTANT is supported, got ${opts.mode}`);
+  if (!Array.isArray(paddings) || paddings.some((p) => !Array.isArray(p) || p.length !== 2)) {
+    throw new TFTypeError('pad: paddings must be an array of [before, after] pairs, one per dimension');
+  }
+  paddings.forEach((p, i) => {
+    intArg(p[0], `pad: paddings[${i}][0]`);
+    intArg(p[1], `pad: paddings[${i}][1]`);
+    if (p[0] < 0 || p[1] < 0) throw new ValueError(`Paddings must be non-negative: ${p[0]} ${p[1]}`);
+  });
   return make1('Pad', [convert_to_tensor(tensor)], { paddings: paddings.map((p) => [p[0], p[1]]) }, { name: opts.name, defaultName: 'Pad' });
 }
 
@@ -781,7 +807,7 @@ export function one_hot(
   depth: number,
   opts: { on_value?: number; off_value?: number; axis?: number; dtype?: DTypeLike; name?: string } = {},
 ): Tensor {
-  checkOptions('one_hot', opts, ['on_value', 'off_value', 'axis', 'dtype', 'name']);
+  opts = checkOptions('one_hot', opts, ['on_value', 'off_value', 'axis', 'dtype', 'name']);
   if (!Number.isInteger(depth) || depth < 0) throw new ValueError(`one_hot: depth must be a non-negative integer, got ${depth}`);
   const idx = convert_to_tensor(indices);
   if (idx.dtype.isFloating || idx.dtype === DType.bool) throw new TFTypeError(`one_hot: indices must be int32 or int64, got ${idx.dtype.name}`);
@@ -845,13 +871,26 @@ function reduce_sum_all(x: Tensor): Tensor {
   return make1('Sum', [x], { axes: null, keep_dims: false }, { defaultName: 'Sum' });
 }
 
+/** A shape given as numbers to fill/zeros/ones: non-negative integers, of an allocatable size. */
+function concreteDims(shapeArg: unknown, fn: string): void {
+  if (shapeArg instanceof Tensor) return;
+  if (!Array.isArray(shapeArg)) throw new TFTypeError(`${fn}: shape must be an array of non-negative integers or an int32 tensor, got ${typeof shapeArg}`);
+  for (const d of shapeArg) {
+    if (typeof d !== 'number' || !Number.isSafeInteger(d)) throw new TFTypeError(`${fn}: expected int for a shape dimension, got ${d === null ? 'null' : typeof d === 'number' ? d : typeof d}`);
+    if (d < 0) throw new ValueError(`${fn}: dimensions must be >= 0, got shape [${shapeArg.join(',')}]`);
+  }
+  checkShape(shapeArg as number[], fn);
+}
+
 export function fill(dims: readonly number[] | Tensor, value: TensorLike, name?: string): Tensor {
+  concreteDims(dims, 'fill');
   const v = convert_to_tensor(value);
   return make1('Fill', [shapeTensor(dims, 'fill'), v], {}, { name, defaultName: 'Fill' });
 }
 
 function filled(shapeArg: readonly (number | null)[] | Tensor, dtype: DTypeLike, value: number, name: string): Tensor {
   const dt = asDType(dtype);
+  concreteDims(shapeArg, name);
   if (!(shapeArg instanceof Tensor)) {
     const s = shapeArgument(shapeArg).dims!;
     if (s.every((d): d is number => d !== null && d >= 0)) {
@@ -891,13 +930,13 @@ defineOp({
 });
 
 export function zeros_like(x: TensorLike, opts: { dtype?: DTypeLike; name?: string } = {}): Tensor {
-  checkOptions('zeros_like', opts, ['dtype', 'name']);
+  opts = checkOptions('zeros_like', opts, ['dtype', 'name']);
   const t = convert_to_tensor(x);
   const z = make1('ZerosLike', [t], {}, { name: opts.name, defaultName: 'zeros_like' });
   return opts.dtype ? cast(z, opts.dtype) : z;
 }
 export function ones_like(x: TensorLike, opts: { dtype?: DTypeLike; name?: string } = {}): Tensor {
-  checkOptions('ones_like', opts, ['dtype', 'name']);
+  opts = checkOptions('ones_like', opts, ['dtype', 'name']);
   const t = convert_to_tensor(x);
   const o = make1('OnesLike', [t], {}, { name: opts.name, defaultName: 'ones_like' });
   return opts.dtype ? cast(o, opts.dtype) : o;

@@ -4,6 +4,7 @@
  */
 import { DType, DTypeLike, asDType } from '../core/dtypes';
 import { TFTypeError, ValueError } from '../core/errors';
+import { checkOptions } from '../core/options';
 import { ArrayLike, NDArray, isTypedArray, toNDArray } from '../ndarray/ndarray';
 import { Tensor, get_default_graph } from '../graph/graph';
 import { Dim, TensorShape, tupleString } from '../graph/tensor_shape';
@@ -65,12 +66,46 @@ export interface ConstantOptions {
   verify_shape?: boolean;
 }
 
-/** tf.constant(value, dtype?, shape?, name?) with TF1's fill rules for `shape`. */
-export function constant(value: ArrayLike, opts: ConstantOptions = {}): Tensor {
-  let arr = toNDArray(value, opts.dtype, 'tf.constant');
+/**
+ * TF's _AssertCompatible: JS numbers must fit an explicitly requested integer or bool dtype
+ * (tf.constant(1.5, int32) is a TypeError, not a silent 1). NDArrays and typed arrays convert
+ * as NumPy's astype does.
+ */
+function assertCompatible(value: unknown, dtype: DType): void {
+  if (!dtype.isInteger && dtype !== DType.bool) return;
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) {
+      for (const e of x) walk(e);
+      return;
+    }
+    if (typeof x !== 'number') return;
+    const fits = dtype === DType.bool ? false : Number.isFinite(x) && Number.isInteger(x) && (dtype !== DType.int32 || (x >= -(2 ** 31) && x < 2 ** 31));
+    if (!fits) throw new TFTypeError(`Expected ${dtype.name}, got ${x} of type '${Number.isInteger(x) ? 'int' : 'float'}' instead.`);
+  };
+  walk(value);
+}
+
+/** TF's limit on a constant's content (a GraphDef proto must stay under 2GB). */
+const MAX_CONSTANT_BYTES = 2 ** 31;
+
+/** tf.constant(value, dtype?, shape?, name?) with TF1's fill rules for `shape`; the dtype may also be given alone. */
+export function constant(value: ArrayLike, options: ConstantOptions | DTypeLike = {}): Tensor {
+  const opts: ConstantOptions =
+    options instanceof DType || typeof options === 'string' ? { dtype: options } : checkOptions('constant', options, ['dtype', 'shape', 'name', 'verify_shape']);
+  let arr = toNDArray(value, opts.dtype ?? undefined, 'tf.constant');
+  if (opts.dtype !== undefined && opts.dtype !== null && !(value instanceof NDArray) && !isTypedArray(value)) assertCompatible(value, arr.dtype);
+  if (opts.shape !== undefined && opts.shape !== null && !Array.isArray(opts.shape)) {
+    throw new TFTypeError(`tf.constant: shape must be an array of non-negative integers, got ${typeof opts.shape}`);
+  }
   if (opts.shape) {
     const shape = [...opts.shape];
+    for (const d of shape) {
+      if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+        throw new ValueError(`tf.constant: invalid dimension ${String(d)} in shape [${shape.map(String).join(',')}]: dimensions must be non-negative integers`);
+      }
+    }
     const n = shape.reduce((a, b) => a * b, 1);
+    if (n * arr.dtype.byteSize > MAX_CONSTANT_BYTES) throw new ValueError(`Cannot create a tensor proto whose content is larger than 2GB (shape ${tupleString(shape)}, dtype ${arr.dtype.name}).`);
     if (opts.verify_shape && (arr.shape.length !== shape.length || arr.shape.some((d, i) => d !== shape[i]))) {
       throw new TFTypeError(`Expected Tensor's shape: ${tupleString(shape)}, got ${tupleString(arr.shape)}.`);
     }
@@ -181,7 +216,7 @@ export function constantValueAsShape(t: Tensor): Dim[] | null {
     return op.inputs.map((i) => (i.constValue && i.constValue.size === 1 ? i.constValue.data[0] : null));
   }
   if (op.type === 'ConcatV2') {
-    const parts = op.inputs.slice(0, -1).map(constantValueAsShape);
+    const parts = op.inputs.map(constantValueAsShape); // the axis is an attr here, not an input
     if (parts.some((p) => p === null)) return t.shape.dims && t.shape.dims[0] !== null ? new Array<Dim>(t.shape.dims[0]).fill(null) : null;
     return parts.flat() as Dim[];
   }

@@ -100,7 +100,7 @@ export interface WhileLoopOptions {
  * repeats `loop_vars = body(...loop_vars)` while `cond(...loop_vars)` is true.
  */
 export function while_loop<T>(cond: (...args: never[]) => TensorLike, body: (...args: never[]) => unknown, loop_vars: T, opts: WhileLoopOptions = {}): T {
-  checkOptions('while_loop', opts, ['shape_invariants', 'parallel_iterations', 'back_prop', 'swap_memory', 'name', 'maximum_iterations', 'return_same_structure']);
+  opts = checkOptions('while_loop', opts, ['shape_invariants', 'parallel_iterations', 'back_prop', 'swap_memory', 'name', 'maximum_iterations', 'return_same_structure']);
   if (typeof cond !== 'function') throw new TFTypeError('cond must be callable.');
   if (typeof body !== 'function') throw new TFTypeError('body must be callable.');
   const single = !Array.isArray(loop_vars) && !isNested(loop_vars);

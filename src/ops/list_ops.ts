@@ -197,7 +197,7 @@ export class TensorArray {
     dtype: DTypeLike,
     opts: { size?: TensorLike; dynamic_size?: boolean; clear_after_read?: boolean; element_shape?: ShapeLike; infer_shape?: boolean; name?: string; flow?: Tensor; tensor_array_name?: string } = {},
   ) {
-    checkOptions('TensorArray', opts, ['size', 'dynamic_size', 'clear_after_read', 'element_shape', 'infer_shape', 'name', 'flow', 'tensor_array_name']);
+    opts = checkOptions('TensorArray', opts, ['size', 'dynamic_size', 'clear_after_read', 'element_shape', 'infer_shape', 'name', 'flow', 'tensor_array_name']);
     this.dtype = asDType(dtype);
     this.element_shape = TensorShape.of(opts.element_shape ?? null);
     this.dynamic_size = !!opts.dynamic_size;

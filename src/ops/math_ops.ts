@@ -424,7 +424,7 @@ export interface MatMulOptions {
 }
 
 export function matmul(a: TensorLike, b: TensorLike, opts: MatMulOptions = {}): Tensor {
-  checkOptions('matmul', opts, ['transpose_a', 'transpose_b', 'adjoint_a', 'adjoint_b', 'a_is_sparse', 'b_is_sparse', 'name']);
+  opts = checkOptions('matmul', opts, ['transpose_a', 'transpose_b', 'adjoint_a', 'adjoint_b', 'a_is_sparse', 'b_is_sparse', 'name']);
   const [x, y] = convertPair(a, b);
   const ta = !!(opts.transpose_a || opts.adjoint_a);
   const tb = !!(opts.transpose_b || opts.adjoint_b);
@@ -588,15 +588,18 @@ function reduceFn(type: string, defaultName: string, fnName: string) {
     let ax: number | readonly number[] | null | undefined;
     if (axis !== null && typeof axis === 'object' && !Array.isArray(axis)) o = axis as ReduceOptions;
     else ax = axis as number | readonly number[] | null | undefined;
-    checkOptions(fnName, o, ['axis', 'keepdims', 'keep_dims', 'reduction_indices', 'name']);
+    o = checkOptions(fnName, o, ['axis', 'keepdims', 'keep_dims', 'reduction_indices', 'name']);
     ax = ax ?? o.axis ?? o.reduction_indices ?? null;
     const x = convert_to_tensor(input_tensor);
     if ((type === 'Any' || type === 'All') !== (x.dtype === DType.bool)) {
       throw new TFTypeError(`Value passed to parameter 'input' has DataType ${x.dtype.name} not in list of allowed values for ${type}`);
     }
+    if (ax !== null && typeof ax !== 'number' && !Array.isArray(ax)) throw new TFTypeError(`${fnName}: axis must be an integer, an array of integers or null, got ${typeof ax}`);
     const axes = ax === null ? null : typeof ax === 'number' ? [ax] : [...ax];
-    if (axes) for (const a of axes) if (!Number.isInteger(a)) throw new TFTypeError(`${fnName}: axis must be an integer, got ${a}`);
-    return make1(type, [x], { axes, keep_dims: !!(o.keepdims ?? o.keep_dims) }, { name: o.name, defaultName });
+    if (axes) for (const a of axes) if (typeof a !== 'number' || !Number.isInteger(a)) throw new TFTypeError(`${fnName}: axis must be an integer, got ${String(a)}`);
+    const keep = o.keepdims ?? o.keep_dims;
+    if (keep !== undefined && keep !== null && typeof keep !== 'boolean') throw new TFTypeError(`${fnName}: keepdims must be a boolean, got ${typeof keep}`);
+    return make1(type, [x], { axes, keep_dims: !!keep }, { name: o.name, defaultName });
   };
 }
 
@@ -644,10 +647,13 @@ function argFn(type: string, fnName: string) {
     let ax: number | null | undefined;
     if (axis !== null && typeof axis === 'object') o = axis;
     else ax = axis;
-    checkOptions(fnName, o, ['axis', 'name', 'dimension', 'output_type']);
+    o = checkOptions(fnName, o, ['axis', 'name', 'dimension', 'output_type']);
     const a = ax ?? (o as { axis?: number }).axis ?? o.dimension ?? 0;
+    if (typeof a !== 'number' || !Number.isInteger(a)) throw new TFTypeError(`${fnName}: axis must be an integer, got ${typeof a === 'number' ? a : typeof a}`);
+    const outType = asDType(o.output_type ?? DType.int64);
+    if (outType !== DType.int32 && outType !== DType.int64) throw new TFTypeError(`${fnName}: output_type must be int32 or int64, got ${outType.name}`);
     const x = convert_to_tensor(input);
-    return make1(type, [x], { axis: a, output_type: asDType(o.output_type ?? DType.int64) }, { name: o.name, defaultName: type });
+    return make1(type, [x], { axis: a, output_type: outType }, { name: o.name, defaultName: type });
   };
 }
 

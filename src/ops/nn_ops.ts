@@ -113,7 +113,7 @@ function namedOnly(fn: string, first: unknown): void {
 /** tf.nn.sparse_softmax_cross_entropy_with_logits({labels, logits, name}) */
 export function sparse_softmax_cross_entropy_with_logits(args: { labels: TensorLike; logits: TensorLike; name?: string; _sentinel?: null }): Tensor {
   namedOnly('sparse_softmax_cross_entropy_with_logits', args);
-  checkOptions('sparse_softmax_cross_entropy_with_logits', args, ['labels', 'logits', 'name', '_sentinel']);
+  args = checkOptions('sparse_softmax_cross_entropy_with_logits', args, ['labels', 'logits', 'name', '_sentinel']);
   const logits = convert_to_tensor(args.logits);
   const labels = convert_to_tensor(args.labels);
   requireFloat(logits, 'logits', 'SparseSoftmaxCrossEntropyWithLogits');
@@ -151,7 +151,7 @@ export function sparse_softmax_cross_entropy_with_logits(args: { labels: TensorL
 /** tf.nn.softmax_cross_entropy_with_logits({labels, logits, dim, name}) (v1: no gradient to labels). */
 export function softmax_cross_entropy_with_logits(args: { labels: TensorLike; logits: TensorLike; dim?: number; axis?: number; name?: string; _sentinel?: null }): Tensor {
   namedOnly('softmax_cross_entropy_with_logits', args);
-  checkOptions('softmax_cross_entropy_with_logits', args, ['labels', 'logits', 'dim', 'axis', 'name', '_sentinel']);
+  args = checkOptions('softmax_cross_entropy_with_logits', args, ['labels', 'logits', 'dim', 'axis', 'name', '_sentinel']);
   const logits = convert_to_tensor(args.logits);
   const labels = stop_gradient(convert_to_tensor(args.labels, logits.dtype));
   requireFloat(logits, 'logits', 'SoftmaxCrossEntropyWithLogits');
@@ -237,7 +237,7 @@ defineOp({
 });
 
 export function bias_add(value: TensorLike, bias: TensorLike, opts: { data_format?: string; name?: string } = {}): Tensor {
-  checkOptions('bias_add', opts, ['data_format', 'name']);
+  opts = checkOptions('bias_add', opts, ['data_format', 'name']);
   return make1('BiasAdd', [convert_to_tensor(value), convert_to_tensor(bias)], {}, { name: opts.name, defaultName: 'BiasAdd' });
 }
 
@@ -260,7 +260,7 @@ export function l2_loss(t: TensorLike, name?: string): Tensor {
  * keep_prob may be a tensor (e.g. placeholder_with_default(1.0, [])).
  */
 export function dropout(x: TensorLike, keep_prob: TensorLike, opts: { noise_shape?: readonly number[] | Tensor | null; seed?: number | null; name?: string } = {}): Tensor {
-  checkOptions('dropout', opts, ['noise_shape', 'seed', 'name']);
+  opts = checkOptions('dropout', opts, ['noise_shape', 'seed', 'name']);
   const t = convert_to_tensor(x);
   requireFloat(t, 'x', 'dropout');
   if (typeof keep_prob === 'number' && !(keep_prob > 0 && keep_prob <= 1)) {

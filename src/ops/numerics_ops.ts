@@ -44,14 +44,23 @@ export function check_numerics(tensor: TensorLike, message: string, name?: strin
 }
 
 /**
+ * Ops whose outputs are reference tensors in TF1 (`float32_ref`): add_check_numerics_ops skips
+ * them, as TF's dtype test does. Checking them would also make the check op *run* them: running
+ * an initializer (`Variable/Assign`) or an update alongside the training op would overwrite the
+ * variables.
+ */
+const REF_OUTPUT_OPS = new Set(['VariableV2', 'Assign', 'AssignAdd', 'AssignSub', 'ApplyGradientDescent', 'ApplyMomentum', 'ApplyAdam']);
+
+/**
  * tf.add_check_numerics_ops(): a CheckNumerics op on every floating output of every op in the
- * default graph, grouped into one op to run alongside the training op.
+ * default graph (except reference outputs: variables and the ops assigning them), grouped into
+ * one op to run alongside the training op.
  */
 export function add_check_numerics_ops(): Operation {
   const g = get_default_graph();
   const checks: Tensor[] = [];
   for (const op of [...g.operations]) {
-    if (op.type === 'CheckNumerics' || op.type === 'VariableV2' || op.type === 'Placeholder') continue;
+    if (op.type === 'CheckNumerics' || op.type === 'Placeholder' || REF_OUTPUT_OPS.has(op.type)) continue;
     for (const out of op.outputs) {
       if (!out.dtype.isFloating) continue;
       checks.push(make1('CheckNumerics', [out], { message: `${op.name}:${out.value_index}` }, { defaultName: `CheckNumerics` }));

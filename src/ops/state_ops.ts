@@ -7,7 +7,7 @@
  */
 import { BackendTensor } from '../backend/backend';
 import { DType, DTypeLike, asDType } from '../core/dtypes';
-import { InvalidArgumentError, ValueError } from '../core/errors';
+import { InvalidArgumentError, TFTypeError, ValueError } from '../core/errors';
 import { checkOptions } from '../core/options';
 import { FuncGraph, Graph, GraphKeys, Operation, Tensor, get_default_graph, withDefaultGraph } from '../graph/graph';
 import { TensorShape } from '../graph/tensor_shape';
@@ -187,7 +187,7 @@ export function no_op(name?: string): Operation {
 
 /** tf.group(*inputs, name): one op that runs after all of `inputs`. */
 export function group(inputs: readonly (Operation | Tensor | null | undefined)[], opts: { name?: string } = {}): Operation {
-  checkOptions('group', opts, ['name']);
+  opts = checkOptions('group', opts, ['name']);
   const ops = inputs.filter((x): x is Operation | Tensor => !!x).map((x) => (x instanceof Tensor ? x.op : x));
   return makeOp('NoOp', [], {}, { name: opts.name, defaultName: 'group_deps', controlInputs: ops });
 }
@@ -210,15 +210,17 @@ export function control_dependencies<T>(ops: readonly (Operation | Tensor)[] | n
 
 // ---- tf.Variable ----------------------------------------------------------------------------
 
-/** Runs `fn` in the root graph with no control dependencies (TF's init_scope). */
+/**
+ * Runs `fn` in the root graph with no control dependencies (TF's init_scope; TF1's variables
+ * clear them too: `with ops.control_dependencies(None):`).
+ */
 export function initScope<T>(fn: () => T): T {
   const g = get_default_graph();
   const root = g.root;
-  if (root === g) return fn();
   const saved = root.controlDependencyStack;
   root.controlDependencyStack = [];
   try {
-    return withDefaultGraph(root, fn);
+    return root === g ? fn() : withDefaultGraph(root, fn);
   } finally {
     root.controlDependencyStack = saved;
   }
@@ -249,8 +251,15 @@ export class Variable implements TensorConvertible {
   readonly graph: Graph;
 
   constructor(initial_value: TensorLike | (() => TensorLike), opts: VariableOptions = {}) {
-    checkOptions('Variable', opts, ['trainable', 'collections', 'validate_shape', 'name', 'dtype', 'expected_shape']);
+    opts = checkOptions('Variable', opts, ['trainable', 'collections', 'validate_shape', 'name', 'dtype', 'expected_shape']);
     if (initial_value === undefined || initial_value === null) throw new ValueError('initial_value must be specified.');
+    if (opts.name !== undefined && opts.name !== null && typeof opts.name !== 'string') throw new TFTypeError(`Variable: name must be a string, got ${typeof opts.name}`);
+    for (const k of ['trainable', 'validate_shape'] as const) {
+      if (opts[k] !== undefined && opts[k] !== null && typeof opts[k] !== 'boolean') throw new TFTypeError(`Variable: ${k} must be a boolean, got ${typeof opts[k]}`);
+    }
+    if (opts.collections !== undefined && opts.collections !== null && (!Array.isArray(opts.collections) || opts.collections.some((c) => typeof c !== 'string'))) {
+      throw new TFTypeError('Variable: collections must be an array of collection names (strings)');
+    }
     const built = initScope(() => {
       const g = get_default_graph();
       const scope = g.nameScope(opts.name ?? 'Variable');
@@ -316,16 +325,16 @@ export class Variable implements TensorConvertible {
   }
 
   assign(value: TensorLike, opts: { use_locking?: boolean; name?: string; read_value?: boolean } = {}): Tensor {
-    checkOptions('assign', opts, ['use_locking', 'name', 'read_value']);
+    opts = checkOptions('assign', opts, ['use_locking', 'name', 'read_value']);
     const v = convert_to_tensor(value, this.dtype);
     return makeOp('Assign', [v], { var: this.op, validate_shape: true }, { name: opts.name, defaultName: 'Assign' }).outputs[0];
   }
   assign_add(delta: TensorLike, opts: { use_locking?: boolean; name?: string } = {}): Tensor {
-    checkOptions('assign_add', opts, ['use_locking', 'name']);
+    opts = checkOptions('assign_add', opts, ['use_locking', 'name']);
     return makeOp('AssignAdd', [convert_to_tensor(delta, this.dtype)], { var: this.op }, { name: opts.name, defaultName: 'AssignAdd' }).outputs[0];
   }
   assign_sub(delta: TensorLike, opts: { use_locking?: boolean; name?: string } = {}): Tensor {
-    checkOptions('assign_sub', opts, ['use_locking', 'name']);
+    opts = checkOptions('assign_sub', opts, ['use_locking', 'name']);
     return makeOp('AssignSub', [convert_to_tensor(delta, this.dtype)], { var: this.op }, { name: opts.name, defaultName: 'AssignSub' }).outputs[0];
   }
 
@@ -382,14 +391,25 @@ export function local_variables_initializer(): Operation {
 export const initialize_all_variables = global_variables_initializer;
 
 /** tf.assign(ref, value) */
+/** tf.assign & co. take a Variable as `ref` (TF1: a ref tensor); anything else is a TypeError. */
+function checkRef(ref: unknown, fn: string): asserts ref is Variable {
+  if (!(ref instanceof Variable)) {
+    const what = ref === null ? 'null' : typeof ref === 'object' ? (ref as object).constructor?.name ?? 'object' : typeof ref;
+    throw new TFTypeError(`${fn}: 'ref' must be a tf.Variable, got ${what}${ref instanceof Tensor ? ` ${ref.toString()} (a tensor cannot be assigned to)` : ''}`);
+  }
+}
+
 export function assign(ref: Variable, value: TensorLike, opts: { validate_shape?: boolean; use_locking?: boolean; name?: string } = {}): Tensor {
-  checkOptions('assign', opts, ['validate_shape', 'use_locking', 'name']);
+  checkRef(ref, 'assign');
+  opts = checkOptions('assign', opts, ['validate_shape', 'use_locking', 'name']);
   return makeOp('Assign', [convert_to_tensor(value, ref.dtype)], { var: ref.op, validate_shape: opts.validate_shape !== false }, { name: opts.name, defaultName: 'Assign' }).outputs[0];
 }
 export function assign_add(ref: Variable, value: TensorLike, opts: { use_locking?: boolean; name?: string } = {}): Tensor {
+  checkRef(ref, 'assign_add');
   return ref.assign_add(value, opts);
 }
 export function assign_sub(ref: Variable, value: TensorLike, opts: { use_locking?: boolean; name?: string } = {}): Tensor {
+  checkRef(ref, 'assign_sub');
   return ref.assign_sub(value, opts);
 }
 

@@ -124,9 +124,9 @@ export class VariableScope implements Disposable {
 
   /** Leaves the scope (the end of Python's `with` block). */
   [Symbol.dispose](): void {
-    const e = this._exit;
+    if (!this._exit) return;
+    this._exit(); // throws (and stays open) when left out of order
     this._exit = null;
-    e?.();
   }
 
   toString(): string {

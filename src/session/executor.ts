@@ -4,7 +4,7 @@
  * (graph, fetches, fed tensors) and cached by the Session.
  */
 import { BackendTensor } from '../backend/backend';
-import { InternalError, OpError, TFError } from '../core/errors';
+import { InternalError, OpError, ResourceExhaustedError, TFError } from '../core/errors';
 import { Graph, Operation, Tensor } from '../graph/graph';
 import { OpDef, RunContext, Value, getOpDef } from '../ops/registry';
 
@@ -78,7 +78,9 @@ export function buildPlan(graph: Graph, fetches: readonly Tensor[], targets: rea
     op,
     def: getOpDef(op.type),
     inputSlots: Int32Array.from(op.inputs, slot),
-    outputSlots: Int32Array.from(op.outputs, slot),
+    // A fed output of an op that still runs (for its other outputs) goes to a scratch slot, so
+    // the kernel's value cannot overwrite the fed one.
+    outputSlots: Int32Array.from(op.outputs, (t) => (fedSet.has(t) ? n++ : slot(t))),
   }));
   const fetchSlots = Int32Array.from(fetches, slot);
   // Last reader of each slot; fetched and fed slots are kept to the end.
@@ -119,7 +121,7 @@ export function executePlan(plan: Plan, values: (Value | undefined)[], run: RunC
     }
     for (let i = 0; i < step.outputSlots.length; i++) {
       values[step.outputSlots[i]] = outs[i];
-      if (record) record.set(step.op.outputs[i], outs[i]);
+      if (record && !record.has(step.op.outputs[i])) record.set(step.op.outputs[i], outs[i]); // fed values stay
     }
     if (!record) for (const k of step.release) values[k] = undefined;
   }
@@ -140,6 +142,10 @@ function annotate(e: unknown, op: Operation, ins: readonly Value[]): Error {
   }
   const shapes = ins.map((v) => ((v as BackendTensor).shape ? `[${(v as BackendTensor).shape.join(',')}]` : '?')).join(', ');
   const msg = e instanceof Error ? e.message : String(e);
+  if (e instanceof RangeError && /Invalid typed array length|Array buffer allocation failed|Invalid array length/.test(msg)) {
+    // TF's OOM: the requested tensor cannot be allocated.
+    return new ResourceExhaustedError(`OOM when allocating the output of op '${op.name}' (${op.type}) on inputs ${shapes}: ${msg}`, op.name);
+  }
   const err = new InternalError(`Kernel of op '${op.name}' (${op.type}) failed on inputs ${shapes}: ${msg}`, op.name);
   if (e instanceof Error && e.stack) err.stack = `${err.name}: ${err.message}\nCaused by: ${e.stack}`;
   return err;

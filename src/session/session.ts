@@ -72,9 +72,21 @@ export class Session implements Disposable {
   private cancelRequested = false;
   /** One context object per session: kernels may cache per-session data on it. */
   private readonly ctx: RunContext;
+  /** Leaves the session graph's default-graph block (see the constructor). */
+  private readonly graphDefault: Disposable;
 
   constructor(opts: SessionOptions = {}) {
-    checkOptions('Session', opts, ['graph', 'backend', 'config', 'target']);
+    opts = checkOptions('Session', opts, ['graph', 'backend', 'config', 'target']);
+    if (opts.graph !== undefined && opts.graph !== null && !(opts.graph instanceof Graph)) {
+      throw new TFTypeError(`Session: graph must be a tf.Graph, got ${typeName(opts.graph)}`);
+    }
+    if (opts.config !== undefined && opts.config !== null && (typeof opts.config !== 'object' || Array.isArray(opts.config))) {
+      throw new TFTypeError(`Session: config must be a ConfigProto object, got ${typeName(opts.config)}`);
+    }
+    const given = opts.backend ?? opts.config?.backend;
+    if (given !== undefined && given !== null && typeof given !== 'string' && (typeof given !== 'object' || typeof (given as Backend).fromHost !== 'function')) {
+      throw new TFTypeError(`Session: backend must be 'cpu', 'gpu', 'auto' or a Backend, got ${typeName(given)}`);
+    }
     this.graph = opts.graph ?? get_default_graph();
     const b = opts.backend ?? opts.config?.backend ?? (process.env.TF1TS_BACKEND as BackendName | undefined) ?? 'cpu';
     this.backend = typeof b === 'string' ? getBackend(b) : b;
@@ -89,7 +101,9 @@ export class Session implements Disposable {
       cancelled: () => self.cancelRequested,
     };
     sessionStack.push(this);
-    this.graph.nestingDepth++;
+    // Like Python's `with tf.Session(graph=g):`, the session's graph is the default graph while
+    // the session is open (this also counts as nesting for reset_default_graph).
+    this.graphDefault = this.graph.as_default();
     announceBackend(this.backend);
   }
 
@@ -111,7 +125,7 @@ export class Session implements Disposable {
     this.streams.clear();
     this.plans.clear();
     for (let i = sessionStack.lastIndexOf(this); i >= 0; i = sessionStack.lastIndexOf(this)) sessionStack.splice(i, 1);
-    this.graph.nestingDepth--;
+    this.graphDefault[Symbol.dispose]();
   }
 
   [Symbol.dispose](): void {
@@ -177,7 +191,8 @@ export class Session implements Disposable {
     const fed = [...feeds.keys()];
     const plan = this.planFor(this.graph, fetchTensors, targets, fed);
     const values: (Value | undefined)[] = new Array(plan.nSlots);
-    fed.forEach((t, i) => (values[plan.feedSlots[i]] = feeds.get(t)));
+    // By slot, not by position: a cached plan may have been built with the feeds in another order.
+    fed.forEach((t) => (values[plan.slotOf.get(t)!] = feeds.get(t)));
     this.pending = new Map();
     this.cancelRequested = false;
     let out: Value[];

@@ -191,7 +191,7 @@ export class Saver {
   private lastPreservedTimestamp = 0;
 
   constructor(var_list?: SaverVarList | null, opts: SaverOptions = {}) {
-    checkOptions('Saver', opts, SAVER_OPTIONS);
+    opts = checkOptions('Saver', opts, SAVER_OPTIONS);
     this.opts = { ...opts };
     const maxToKeep = opts.max_to_keep === undefined ? 5 : opts.max_to_keep;
     if (maxToKeep !== null && (typeof maxToKeep !== 'number' || !Number.isInteger(maxToKeep) || maxToKeep < 0)) {

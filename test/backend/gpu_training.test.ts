@@ -153,6 +153,50 @@ for (const mode of modes) {
       expect(be.stats.kernelRuns - s1.kernelRuns).toBe(1);
     });
 
+    it('two-pass reductions (few outputs, many reduced elements) for every op', () => {
+      const n = 5000;
+      const v = wave(3 * n, 11).map((x) => 1 + x * 1e-3);
+      const t = up(be, v, [3, n]);
+      const rows = [0, 1, 2].map((r) => v.slice(r * n, (r + 1) * n));
+      const want: Record<string, number[]> = {
+        sum: rows.map((r) => r.reduce((a, b) => a + b, 0)),
+        mean: rows.map((r) => r.reduce((a, b) => a + b, 0) / n),
+        max: rows.map((r) => Math.max(...r)),
+        min: rows.map((r) => Math.min(...r)),
+        prod: rows.map((r) => r.reduce((a, b) => a * b, 1)),
+      };
+      for (const op of ['sum', 'mean', 'max', 'min', 'prod'] as const) {
+        const got = be.toHost(be.reduce(op, t, [1])).data;
+        want[op].forEach((w, i) => expect(Math.abs(got[i] - w)).toBeLessThanOrEqual(1e-4 * Math.abs(w)));
+      }
+      const bits = up(be, Array.from({ length: 3 * n }, (_, i) => (i === 4321 ? 0 : 1)), [3, n], DType.bool);
+      expect(Array.from(be.toHost(be.reduce('all', bits, [1])).data)).toEqual([1 - 1, 1, 1]);
+      expect(Array.from(be.toHost(be.reduce('any', be.unary('logical_not', bits), [1])).data)).toEqual([1, 0, 0]);
+    });
+
+    it('concatenates more pieces than one kernel has texture units', () => {
+      const parts = Array.from({ length: 30 }, (_, j) => up(be, [j, j + 0.5], [1, 2]));
+      const got = be.toHost(be.concat(parts, 0));
+      expect(got.shape).toEqual([30, 2]);
+      expect(Array.from(got.data)).toEqual(Array.from({ length: 60 }, (_, i) => Math.floor(i / 2) + (i % 2) * 0.5));
+    });
+
+    it('dispose frees device buffers once no pending expression needs them', () => {
+      const x = up(be, [1, 2, 3], [3]);
+      be.evaluate(x); // uploaded
+      const live = be.stats.liveBuffers;
+      const y = be.unary('exp', x);
+      const z = be.binary('mul', y, x);
+      be.dispose(x);
+      be.dispose(y);
+      expect(be.stats.liveBuffers).toBe(live); // z's expression still reads x
+      expect(be.toHost(z).data[2]).toBeCloseTo(3 * Math.exp(3), 3);
+      expect(be.stats.liveBuffers).toBe(live); // z's buffer allocated, x's freed
+      be.dispose(z);
+      expect(be.stats.liveBuffers).toBe(live - 1);
+      expect(() => be.toHost(x)).toThrow(/disposed/);
+    });
+
     it('runs float64, integers beyond 2^24 and empty tensors on the CPU backend, explicitly', () => {
       const s0 = be.stats.cpuFallbacks;
       const d = up(be, [0.1, 0.2], [2], DType.float64);

@@ -139,6 +139,22 @@ describe('Variable', () => {
     expect(sess.run(v).tolist()).toEqual([1.5, 2]);
   });
 
+  it('a variable made inside control_dependencies does not depend on them', () => {
+    const counter = new tf.Variable(0);
+    const bump = counter.assign_add(1);
+    const v = tf.control_dependencies([bump], () => new tf.Variable([1.5]));
+    expect(v.initializer.control_inputs).toEqual([]);
+    expect(v.value().op.control_inputs).toEqual([]);
+    const y = tf.control_dependencies([bump], () => v.value().mul(2));
+    expect(y.op.control_inputs).toEqual([bump.op]);
+    using sess = new tf.Session();
+    sess.run([counter.initializer, v.initializer]);
+    expect(sess.run(v).tolist()).toEqual([1.5]);
+    expect(sess.run(counter).tolist()).toBe(0); // reading v did not run bump
+    expect(sess.run(y).tolist()).toEqual([3]);
+    expect(sess.run(counter).tolist()).toBe(1);
+  });
+
   it('global_variables_initializer groups the initializers that exist at call time', () => {
     const a = new tf.Variable(1);
     const b = new tf.Variable(2);
@@ -477,6 +493,20 @@ describe('shape manipulation', () => {
     expect(run(sized).map((p) => p.tolist())).toEqual([[[1], [4]], [[2, 3], [5, 6]]]);
     const rows = tf.split(x, 2);
     expect(run(rows).map((p) => p.tolist())).toEqual([[[1, 2, 3]], [[4, 5, 6]]]);
+  });
+
+  it('stack / concat convert JS values to the dtype of the first tensor', () => {
+    const f = tf.constant([1.5, 2.5]);
+    const s = tf.stack([f, [1, 2]]);
+    expect(s.dtype).toBe(tf.float32);
+    expect(val(s)).toEqual([[1.5, 2.5], [1, 2]]);
+    const c = tf.concat([[0], f], 0);
+    expect(c.dtype).toBe(tf.float32);
+    expect(val(c)).toEqual([0, 1.5, 2.5]);
+    expect(tf.stack([1, 2]).dtype).toBe(tf.int32);
+    expect(() => tf.stack([f, tf.constant([1, 2])])).toThrow(
+      "Input 'values_1' of 'Pack' Op has type int32 that does not match type float32 of argument 'values'.",
+    );
   });
 
   it('slice', () => {

@@ -49,7 +49,7 @@ describe('fetches', () => {
     const b = tf.constant([2, 3]);
     const noop = tf.no_op();
     using sess = new tf.Session();
-    const r = sess.run({ first: a, rest: [b, noop, { deep: [a] }] });
+    const r = sess.run({ first: a, rest: [b, noop, { deep: [a] }] } as const);
     expect(Object.keys(r).sort()).toEqual(['first', 'rest']);
     expect(r.first.tolist()).toBe(1);
     expect(r.rest[0].tolist()).toEqual([2, 3]);
@@ -72,7 +72,6 @@ describe('fetches', () => {
     const [x, y, z] = sess.run([r, r, { again: r }] as const);
     expect(Array.from(y.data)).toEqual(Array.from(x.data));
     expect(Array.from(z.again.data)).toEqual(Array.from(x.data));
-    expect(y).toBe(x); // one host copy per fetched tensor
   });
 
   it('returned arrays are fresh copies of results', () => {
@@ -129,6 +128,27 @@ describe('feed_dict', () => {
     nd.data[0] = 50;
     expect(r1[0].tolist()).toEqual([2, 4]);
     expect(r1[1].tolist()).toEqual([1, 2]);
+  });
+
+  it('feeds given in another order than the cached plan saw them', () => {
+    const x = tf.placeholder(tf.float32, [], 'x');
+    const y = tf.placeholder(tf.float32, [], 'y');
+    const d = x.sub(y);
+    using sess = new tf.Session();
+    expect(sess.run(d, [[x, 1], [y, 2]]).tolist()).toBe(-1);
+    expect(sess.run(d, [[y, 2], [x, 1]]).tolist()).toBe(-1);
+    expect(sess.run(d, { 'y:0': 5, 'x:0': 1 }).tolist()).toBe(-4);
+    expect(sess.run(d, new Map([[x, 3], [y, 1]])).tolist()).toBe(2);
+  });
+
+  it('one fed output of an op that still runs for its other outputs keeps the fed value', () => {
+    const u = tf.unstack(tf.constant([[1, 2], [3, 4]]));
+    const y = u[0].add(u[1]);
+    using sess = new tf.Session();
+    expect(sess.run(y).tolist()).toEqual([4, 6]);
+    const [r, fed] = sess.run([y, u[0]], [[u[0], [10, 10]]]);
+    expect(r.tolist()).toEqual([13, 14]);
+    expect(fed.tolist()).toEqual([10, 10]);
   });
 
   it('any tensor may be fed, cutting the graph there', () => {
@@ -207,6 +227,30 @@ describe('the default session', () => {
     expect(c.eval().tolist()).toBe(4);
     i.close();
     expect(tf.get_default_session()).toBeNull();
+  });
+
+  it('a session on another graph makes it the default graph while open (`with tf.Session(graph=g)`)', () => {
+    const base = tf.get_default_graph();
+    const g = new tf.Graph();
+    let v: tf.Variable;
+    {
+      using _ = g.as_default();
+      v = new tf.Variable([1, 2]);
+    }
+    {
+      using sess = new tf.Session({ graph: g });
+      expect(tf.get_default_graph()).toBe(g);
+      const init = tf.global_variables_initializer(); // built in g, sees v
+      expect(init.graph).toBe(g);
+      init.run();
+      expect(v.eval().tolist()).toEqual([1, 2]);
+      expect(() => tf.reset_default_graph()).toThrow(tf.AssertionError);
+      void sess;
+    }
+    expect(tf.get_default_graph()).toBe(base);
+    const s = new tf.Session({ graph: g });
+    s.close();
+    expect(tf.get_default_graph()).toBe(base);
   });
 
   it('two sessions on one graph keep independent variable values', () => {

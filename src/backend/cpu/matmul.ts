@@ -1,8 +1,9 @@
 /**
- * Matrix multiplication. `gemm` is the one function that does the arithmetic, so that a faster
- * implementation (WebAssembly SIMD, worker threads) can replace it without touching the kernel.
+ * Matrix multiplication. `gemm` is the one function that does the arithmetic: float32 products
+ * go to the WebAssembly SIMD kernel (wasm_gemm.ts, ~50 GFLOP/s per core); `gemmJs` below is the
+ * fallback where WebAssembly SIMD is unavailable, and the kernel for the other dtypes.
  *
- * Scheme (GotoBLAS-style, sized for JS): C is computed in 4x4 tiles whose 16 accumulators live in
+ * gemmJs's scheme (GotoBLAS-style, sized for JS): C is computed in 4x4 tiles whose 16 accumulators live in
  * local variables (doubles in registers), reading A and B from packed panels so that every load in
  * the inner k loop is sequential. Packing is also where transposes are handled, so the kernel never
  * walks a strided operand. Blocking: KC = 256 rows of B per pass (a 4x256 panel of B is 4 KiB and
@@ -12,6 +13,7 @@
  */
 import { DType, TypedArray } from '../../core/dtypes';
 import { CpuTensor, alloc, fail, requireSameDType, shapeStr } from './tensor';
+import { wasmGemm, wasmMatmulF32 } from './wasm_gemm';
 
 const MR = 4;
 const NR = 4;
@@ -32,10 +34,21 @@ const edge = new Float64Array(MR * NR);
 /**
  * C[M,N] (row-major at cOff, zero or holding values to add to) += op(A) . op(B), where op(A) is
  * [M,K]: A is stored [M,K] at aOff, or [K,M] when `ta`; op(B) is [K,N]: B is stored [K,N] at bOff,
- * or [N,K] when `tb`. float32 operands are packed as float32 (half the memory traffic); others as
- * float64. Sums are accumulated in doubles within each KC block and rounded by the store into C.
+ * or [N,K] when `tb`. All-float32 products run in WebAssembly SIMD (wasm_gemm.ts: float32 sums,
+ * several threads for large products) where available; the rest, and every product when wasm is
+ * unavailable, run in gemmJs.
  */
 export function gemm(M: number, N: number, K: number, A: TypedArray, aOff: number, ta: boolean, B: TypedArray, bOff: number, tb: boolean, C: TypedArray, cOff: number): void {
+  if (M === 0 || N === 0 || K === 0) return;
+  if (A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array && wasmGemm(M, N, K, A, aOff, ta, B, bOff, tb, C, cOff, true)) return;
+  gemmJs(M, N, K, A, aOff, ta, B, bOff, tb, C, cOff);
+}
+
+/**
+ * gemm in plain JS. float32 operands are packed as float32 (half the memory traffic); others as
+ * float64. Sums are accumulated in doubles within each KC block and rounded by the store into C.
+ */
+export function gemmJs(M: number, N: number, K: number, A: TypedArray, aOff: number, ta: boolean, B: TypedArray, bOff: number, tb: boolean, C: TypedArray, cOff: number): void {
   if (M === 0 || N === 0 || K === 0) return;
   const f32 = A instanceof Float32Array && B instanceof Float32Array;
   const kcMax = Math.min(KC, K);
@@ -178,9 +191,13 @@ export function matmul(a: CpuTensor, b: CpuTensor, ta: boolean, tb: boolean): Cp
   if (K !== Kb) {
     fail(kernel, `In[0] mismatch In[1] shape: ${K} vs. ${Kb}: ${shapeStr(a.shape)} ${shapeStr(b.shape)} ${ta ? 1 : 0} ${tb ? 1 : 0}`);
   }
-  const out = alloc([...batchShape, M, N], a.dtype);
   let batch = 1;
   for (const d of batchShape) batch *= d;
+  if (batch === 1 && a.data instanceof Float32Array && b.data instanceof Float32Array && M * N * K > 0) {
+    const c = wasmMatmulF32(M, N, K, a.data, 0, ta, b.data, 0, tb);
+    if (c) return new CpuTensor(c, [...batchShape, M, N], a.dtype);
+  }
+  const out = alloc([...batchShape, M, N], a.dtype);
   for (let i = 0; i < batch; i++) gemm(M, N, K, a.data, i * M * K, ta, b.data, i * K * N, tb, out.data, i * M * N);
   return out;
 }

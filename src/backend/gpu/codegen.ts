@@ -78,7 +78,7 @@ export class Index {
       // boundary, and the remainder check fixes the last ulp of a non-IEEE divide.
       const r = this.shape.length;
       const out = new Array<string>(r);
-      let q = this.flatCode as string;
+      let q = this.flatCode ?? '0';
       for (let d = r - 1; d >= 1; d--) {
         const s = this.shape[d];
         if (s === 1) {
@@ -88,7 +88,7 @@ export class Index {
         const qv = this.kb.tmp('q');
         const cv = this.kb.tmp('c');
         this.kb.emit(this.block, `let ${qv} = Math.floor((${q} + 0.5) / ${s});`);
-        this.kb.emit(this.block, `let ${cv} = ${q} - ${qv} * ${s};`);
+        this.kb.emit(this.block, `let ${cv} = ${paren(q)} - ${qv} * ${s};`);
         this.kb.emit(this.block, `if (${cv} < 0) { ${qv} = ${qv} - 1; ${cv} = ${cv} + ${s}; }`);
         this.kb.emit(this.block, `if (${cv} >= ${s}) { ${qv} = ${qv} + 1; ${cv} = ${cv} - ${s}; }`);
         out[d] = cv;
@@ -120,8 +120,7 @@ export class Index {
     const key = 'r' + shape.join(',');
     let ix = this.bcastCache.get(key);
     if (!ix) {
-      ix = new Index(this.kb, this.block, shape, this.flat(), shape.length <= 1 ? [this.flat()] : null);
-      if (shape.length === 0) ix = new Index(this.kb, this.block, shape, '0', []);
+      ix = shape.length === 0 ? new Index(this.kb, this.block, shape, '0', []) : new Index(this.kb, this.block, shape, this.flat(), shape.length === 1 ? [this.flat()] : null);
       this.bcastCache.set(key, ix);
     }
     return ix;
@@ -161,8 +160,7 @@ export class KernelBuilder {
     private readonly host: RealizeHost,
     readonly outShape: readonly number[],
   ) {
-    this.root = new Index(this, this.top, outShape, 'i', outShape.length <= 1 ? ['i'] : null);
-    if (outShape.length === 0) this.root = new Index(this, this.top, outShape, 'i', []);
+    this.root = new Index(this, this.top, outShape, 'i', outShape.length === 0 ? [] : outShape.length === 1 ? ['i'] : null);
   }
 
   get topBlock(): Block {
@@ -245,8 +243,8 @@ export class KernelBuilder {
   private loadUncached(t: GpuTensor, idx: Index): string {
     const node = t.node;
     if (node === null) {
-      const st = t.storage as Storage;
-      if (st.buf === null && st.host !== null && t.size === 1) return this.uniform(st, st.host[0]);
+      const st = t.storage;
+      if (st !== null && st.buf === null && st.host !== null && t.size === 1) return this.uniform(st, st.host[0]);
       const name = this.buffer(t);
       const flat = idx.broadcast(t.shape).flat();
       const v = this.tmp();

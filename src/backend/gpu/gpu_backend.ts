@@ -17,7 +17,7 @@ import { DType, TypedArray, coerce } from '../../core/dtypes';
 import { InternalError, InvalidArgumentError } from '../../core/errors';
 import { NDArray } from '../../ndarray/ndarray';
 import { BuiltKernel, KernelBuilder } from './codegen';
-import { CompiledKernel, DeviceBuf, GpuJsDevice, GpuJsMode } from './gpujs_adapter';
+import { CompiledKernel, DeviceBuf, GpuJsDevice, GpuJsMode, bestMode } from './gpujs_adapter';
 import {
   argReduceKernel,
   concatKernel,
@@ -41,12 +41,14 @@ const CHEAP = 4;
 /** Two-pass reductions: at least this many reduced elements, at most this many outputs. */
 const SPLIT_MIN_REDUCED = 4096;
 const SPLIT_MAX_OUTPUTS = 256;
+/** Float tensors larger than this drop their host copy once uploaded. */
+const HOST_COPY_MAX = 1 << 16;
+/** unsortedSegmentSum runs on the device up to this many (output element x id) iterations. */
+const SEGMENT_SUM_MAX_WORK = 2 ** 26;
 
 export interface GpuBackendOptions {
   /** gpu.js mode; default the best available ('headlessgl', else 'webasm', else 'cpu'). */
   mode?: GpuJsMode;
-  /** GL only: pack four floats per texel. */
-  optimizeFloatMemory?: boolean;
   /** Backend for the primitives that cannot run on the device; default a new CpuBackend. */
   cpu?: Backend;
 }
@@ -130,8 +132,8 @@ export class GpuBackend implements Backend {
   private readonly fallbacks: Record<string, number> = {};
 
   constructor(options: GpuBackendOptions = {}) {
-    this.mode = options.mode ?? 'cpu';
-    this.device = new GpuJsDevice(this.mode, { optimizeFloatMemory: options.optimizeFloatMemory });
+    this.mode = options.mode ?? bestMode();
+    this.device = new GpuJsDevice(this.mode);
     this.cpu = options.cpu ?? new CpuBackend();
     this.name = `gpu.js-${this.mode}`;
     // Device memory is not seen by the JS garbage collector; free it when no handle remains.
@@ -149,7 +151,10 @@ export class GpuBackend implements Backend {
 
   /** Computes t on the device now (a lazy tensor runs its fused kernel) without downloading it. */
   evaluate(t: BackendTensor): void {
-    this.realize(this.g(t, 'evaluate'));
+    const x = this.g(t, 'evaluate');
+    this.realize(x);
+    const st = this.storageOf(x);
+    if (!st.pinned) this.deviceBuf(st);
   }
 
   /** Waits for queued device work (GL draws return before they finish); for benchmarks. */
@@ -159,7 +164,7 @@ export class GpuBackend implements Backend {
 
   /** Sources of the kernels compiled so far (the cache keys' sources), for inspection. */
   get kernelSources(): string[] {
-    return [...this.cache.keys()].map((k) => k.slice(k.indexOf('|') + 1));
+    return [...this.cache.keys()].map((k) => k.slice(k.indexOf('|', k.indexOf('|') + 1) + 1));
   }
 
   /** Releases every kernel and the GL context; handles of this backend become unusable. */
@@ -191,6 +196,12 @@ export class GpuBackend implements Backend {
     const t = new GpuTensor(Object.freeze([...shape]), dtype, null, null);
     this.attach(t, st);
     return t;
+  }
+
+  /** The storage of a materialized tensor. */
+  private storageOf(t: GpuTensor): Storage {
+    if (t.storage === null) throw new InternalError('internal: storage of a lazy or disposed tensor');
+    return t.storage;
   }
 
   private isPinned(t: GpuTensor): boolean {
@@ -263,7 +274,8 @@ export class GpuBackend implements Backend {
 
   /** Runs a built kernel (compiling it on first use) and returns the output storage. */
   private runKernel(built: BuiltKernel, size: number): Storage {
-    const key = `${size}|${built.source}`;
+    // gpu.js bakes argument sizes into a kernel too, and the source does not always imply them
+    const key = `${size}|${built.storages.map((st) => st.size).join(',')}|${built.source}`;
     let k = this.cache.get(key);
     if (!k) {
       try {
@@ -304,6 +316,9 @@ export class GpuBackend implements Backend {
     const buf = this.device.upload(f);
     this.track(st, buf);
     this.counters.uploads++;
+    // The host copy makes toHost exact and index checks free; large float data gives it up
+    // rather than living twice (int and bool copies stay: they are what indices are checked on).
+    if (st.host instanceof Float32Array && st.size > HOST_COPY_MAX) st.host = null;
     return buf;
   }
 
@@ -321,10 +336,10 @@ export class GpuBackend implements Backend {
       return out;
     }
     this.realize(t);
-    const st = t.storage as Storage;
+    const st = this.storageOf(t);
     if (st.host !== null) return st.host;
     this.counters.downloads++;
-    return fromFloat32(this.device.download(st.buf as DeviceBuf), t.dtype);
+    return fromFloat32(this.device.download(this.deviceBuf(st)), t.dtype);
   }
 
   // ---- the CPU fallback -----------------------------------------------------------------------
@@ -359,7 +374,7 @@ export class GpuBackend implements Backend {
     return new NDArray(own, x.shape, x.dtype);
   }
 
-  reshape(t: BackendTensor, shape: readonly number[]): BackendTensor {
+  reshape(t: BackendTensor, shape: readonly number[]): GpuTensor {
     const x = this.g(t, 'Reshape');
     const unknown = shape.indexOf(-1);
     if (unknown >= 0 && shape.lastIndexOf(-1) === unknown) {
@@ -374,7 +389,7 @@ export class GpuBackend implements Backend {
       return this.lazy(shape, x.dtype, { k: 'reshape', x });
     }
     const out = new GpuTensor(Object.freeze([...shape]), x.dtype, null, null);
-    this.attach(out, x.storage as Storage);
+    this.attach(out, this.storageOf(x));
     return out;
   }
 
@@ -446,7 +461,7 @@ export class GpuBackend implements Backend {
     if (!valid || this.onHost([a, b], outDType, sizeOf(shape ?? []))) {
       return this.viaCpu('binary', [a, b], ([x, y]) => this.cpu.binary(op, x, y));
     }
-    return this.lazy(shape as number[], outDType, { k: 'binary', op, a, b });
+    return this.lazy(shape ?? [], outDType, { k: 'binary', op, a, b });
   }
 
   /** Integer division by zero / negative integer powers, when the divisor's values are on the host. */
@@ -603,7 +618,25 @@ export class GpuBackend implements Backend {
     const parts = xs.filter((x) => x.size > 0);
     if (!valid || this.onHost(parts, xs[0].dtype, sizeOf(outShape))) return this.viaCpu('concat', xs, (cs) => this.cpu.concat(cs, axis));
     if (parts.length === 1) return this.reshape(parts[0], outShape);
-    return this.run(concatKernel(this, parts.map((p) => this.prepare(p)), ax, outShape), outShape, xs[0].dtype);
+    return this.concatParts(parts.map((p) => this.prepare(p)), ax);
+  }
+
+  /** Joins parts in groups whose buffers fit one kernel's texture units. */
+  private concatParts(parts: readonly GpuTensor[], axis: number): GpuTensor {
+    const outShape = parts[0].shape.map((s, d) => (d === axis ? parts.reduce((acc, x) => acc + x.shape[axis], 0) : s));
+    const groups: GpuTensor[][] = [[]];
+    let weight = 0;
+    for (const p of parts) {
+      const w = Math.max(1, p.leaves.size);
+      if (weight + w > MAX_LEAVES && groups[groups.length - 1].length > 0) {
+        groups.push([]);
+        weight = 0;
+      }
+      groups[groups.length - 1].push(p);
+      weight += w;
+    }
+    if (groups.length > 1) return this.concatParts(groups.map((g) => (g.length === 1 ? g[0] : this.concatParts(g, axis))), axis);
+    return this.run(concatKernel(this, parts, axis, outShape), outShape, parts[0].dtype);
   }
 
   broadcastTo(t: BackendTensor, shape: readonly number[]): BackendTensor {
@@ -649,12 +682,15 @@ export class GpuBackend implements Backend {
       isIndexDType(ids.dtype) && data.dtype !== DType.bool && Number.isInteger(numSegments) && numSegments >= 0 && k <= data.shape.length && ids.shape.every((s, d) => s === data.shape[d]);
     const rest = structural ? data.shape.slice(k) : [];
     const outShape = [numSegments, ...rest];
-    if (!structural || this.onHost([data, ids], data.dtype, sizeOf(outShape)) || !this.indicesInRange(ids, numSegments)) {
+    // Each output element scans every id (no atomics in gpu.js): past SEGMENT_SUM_MAX_WORK
+    // iterations the CPU's single pass is cheaper than the device's quadratic one.
+    const work = sizeOf(outShape) * ids.size;
+    if (!structural || work > SEGMENT_SUM_MAX_WORK || this.onHost([data, ids], data.dtype, sizeOf(outShape)) || !this.indicesInRange(ids, numSegments)) {
       return this.viaCpu('unsortedSegmentSum', [data, ids], ([c, i]) => this.cpu.unsortedSegmentSum(c, i, numSegments));
     }
     const N = ids.size;
-    const flatIds = this.reshape(ids, [N]) as GpuTensor;
-    const flatData = this.prepare(this.reshape(data, [N, ...rest]) as GpuTensor, numSegments);
+    const flatIds = this.reshape(ids, [N]);
+    const flatData = this.prepare(this.reshape(data, [N, ...rest]), numSegments);
     return this.run(segmentSumKernel(this, flatData, flatIds, outShape), outShape, data.dtype);
   }
 
@@ -671,14 +707,16 @@ export class GpuBackend implements Backend {
   /** bool [..., C]: whether the last coordinate equals ids[...] (false for ids outside [0, C)). */
   private classMask(ids: GpuTensor, shape: readonly number[]): GpuTensor {
     const iota = this.lazy(shape, DType.int32, { k: 'iota', axis: shape.length - 1 });
-    const col = this.reshape(ids, [...ids.shape, 1]) as GpuTensor;
+    const col = this.reshape(ids, [...ids.shape, 1]);
     return this.lazy(shape, DType.bool, { k: 'binary', op: 'equal', a: iota, b: col });
   }
 
   // ---- nn -----------------------------------------------------------------------------------
 
   private ew(op: BinaryOp, a: GpuTensor, b: GpuTensor): GpuTensor {
-    return this.lazy(broadcastShapes(a.shape, b.shape) as number[], CMP_BINARY.has(op) ? DType.bool : a.dtype, { k: 'binary', op, a, b });
+    const shape = broadcastShapes(a.shape, b.shape);
+    if (shape === null) throw new InternalError(`internal: ${op} of [${a.shape}] and [${b.shape}]`);
+    return this.lazy(shape, CMP_BINARY.has(op) ? DType.bool : a.dtype, { k: 'binary', op, a, b });
   }
 
   private ew1(op: UnaryOp, x: GpuTensor): GpuTensor {
@@ -689,7 +727,7 @@ export class GpuBackend implements Backend {
   private reduceLast(op: ReduceOp, x: GpuTensor): GpuTensor {
     const r = x.shape.length - 1;
     const out = this.reduceInternal(op, x, [r], x.shape.slice(0, r));
-    return this.reshape(out, [...x.shape.slice(0, r), 1]) as GpuTensor;
+    return this.reshape(out, [...x.shape.slice(0, r), 1]);
   }
 
   softmax(t: BackendTensor, log: boolean): BackendTensor {

@@ -9,6 +9,7 @@
  * plain typed arrays that pass straight into the next kernel).
  */
 import { GPU, Texture } from 'gpu.js';
+import { ValueError } from '../../core/errors';
 
 /** gpu.js modes this backend can drive synchronously. */
 export type GpuJsMode = 'headlessgl' | 'webgl2' | 'webgpu' | 'webasm' | 'cpu';
@@ -66,9 +67,10 @@ export function modeUnavailableReason(mode: GpuJsMode): string | null {
   }
 }
 
-export interface DeviceOptions {
-  /** GL only: pack four floats per texel (less memory, a channel select per read). */
-  optimizeFloatMemory?: boolean;
+/** Real GL first, then gpu.js's SIMD wasm kernels, then its transpiled JS. */
+export function bestMode(): GpuJsMode {
+  for (const m of ['headlessgl', 'webgl2', 'webasm'] as const) if (modeUnavailableReason(m) === null) return m;
+  return 'cpu';
 }
 
 export class GpuJsDevice {
@@ -77,16 +79,14 @@ export class GpuJsDevice {
   private readonly gpu: GPU;
   private readonly kernels: KernelShortcut[] = [];
   private readonly uploaders = new Map<number, CompiledKernel>();
-  private readonly options: DeviceOptions;
   /** Kernels this device compiled (uploaders included). */
   compiles = 0;
 
-  constructor(mode: GpuJsMode, options: DeviceOptions = {}) {
+  constructor(mode: GpuJsMode) {
     const why = modeUnavailableReason(mode);
-    if (why !== null) throw new Error(`gpu.js mode '${mode}' is unavailable: ${why}`);
+    if (why !== null) throw new ValueError(`gpu.js mode '${mode}' is unavailable: ${why}`);
     this.mode = mode;
     this.isGL = mode === 'headlessgl' || mode === 'webgl2';
-    this.options = options;
     this.gpu = new GPU({ mode });
   }
 
@@ -106,8 +106,8 @@ export class GpuJsDevice {
       tactic: 'precision',
       // Index math divides with its own exact correction; gpu.js's int check costs every '/'.
       fixIntegerDivisionAccuracy: false,
-      optimizeFloatMemory: this.isGL && this.options.optimizeFloatMemory === true,
-      loopMaxIterations: 1 << 30,
+      // one float per RGBA texel: packing four costs a channel select per read (slower on Mesa)
+      optimizeFloatMemory: false,
     } as Parameters<GPU['createKernel']>[1]) as unknown as KernelShortcut;
     this.kernels.push(shortcut);
     this.compiles++;
@@ -127,16 +127,16 @@ export class GpuJsDevice {
 
   /** Host -> device. GL modes copy through a per-length identity kernel into a texture. */
   upload(data: Float32Array): DeviceBuf {
-    if (!this.isGL) return new DeviceBuf(data.slice(), data.length);
+    // no device memory: the (immutable) host array itself is what kernels read
+    if (!this.isGL) return new DeviceBuf(data, data.length);
     const n = data.length;
     let k = this.uploaders.get(n);
     if (!k) {
       k = this.compile('function (a) { return a[this.thread.x]; }', n);
       this.uploaders.set(n, k);
     }
-    // gpu.js textures need at least one texel.
-    const out = k.run([new DeviceBuf(n === 0 ? new Float32Array(1) : data, n)]);
-    return out;
+    // gpu.js textures need at least one texel
+    return k.run([new DeviceBuf(n === 0 ? new Float32Array(1) : data, n)]);
   }
 
   /** Device -> host (the only download path). */

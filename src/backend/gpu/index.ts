@@ -2,7 +2,7 @@
  * The gpu.js backend: GpuBackend, a factory that picks a gpu.js mode, and a probe of which
  * modes this process can use. See README.md in this folder.
  */
-import { GPUJS_MODES, GpuJsMode, modeUnavailableReason } from './gpujs_adapter';
+import { GPUJS_MODES, GpuJsMode, bestMode, modeUnavailableReason } from './gpujs_adapter';
 import { GpuBackend, GpuBackendOptions } from './gpu_backend';
 
 export { GpuBackend } from './gpu_backend';
@@ -32,9 +32,7 @@ export function gpuAvailability(): GpuAvailability {
     ok[m] = why === null;
     if (why !== null) reasons[m] = why;
   }
-  // real GPU first, then the SIMD wasm kernels, then transpiled JS
-  const best: GpuJsMode = ok.headlessgl ? 'headlessgl' : ok.webgl2 ? 'webgl2' : ok.webasm ? 'webasm' : 'cpu';
-  return { ...ok, best, hasRealContext: ok.headlessgl || ok.webgl2, reasons };
+  return { ...ok, best: bestMode(), hasRealContext: ok.headlessgl || ok.webgl2, reasons };
 }
 
 /**
@@ -42,6 +40,6 @@ export function gpuAvailability(): GpuAvailability {
  * an error that says why (e.g. no X display for headless-gl: run under `xvfb-run -a`).
  */
 export function createGpuBackend(mode: GpuJsMode | 'auto' = 'auto', options: Omit<GpuBackendOptions, 'mode'> = {}): GpuBackend {
-  const m = mode === 'auto' ? gpuAvailability().best : mode;
+  const m = mode === 'auto' ? bestMode() : mode;
   return new GpuBackend({ ...options, mode: m });
 }

@@ -64,7 +64,7 @@ export function reduceKernel(host: RealizeHost, op: ReduceOp, x: GpuTensor, axes
   const top = kb.topBlock;
   const coords = new Array<string>(x.shape.length);
   let kept = 0;
-  for (let d = 0; d < x.shape.length; d++) if (!axes.includes(d)) coords[d] = x.shape[d] === 1 ? '0' : kb.root.coord(kept++);
+  for (let d = 0; d < x.shape.length; d++) if (!axes.includes(d)) coords[d] = kb.root.coord(kept++);
   const acc = kb.tmp('acc');
   kb.emit(top, `let ${acc} = ${reduceInit(kb, op)};`);
   const chain: [Block, Block][] = [];
@@ -99,7 +99,7 @@ export function partialReduceKernel(host: RealizeHost, op: ReduceOp, x: GpuTenso
   const top = kb.topBlock;
   const coords = new Array<string>(x.shape.length);
   let kept = 0;
-  for (let d = 0; d < x.shape.length; d++) if (!axes.includes(d)) coords[d] = x.shape[d] === 1 ? '0' : kb.root.coord(kept++);
+  for (let d = 0; d < x.shape.length; d++) if (!axes.includes(d)) coords[d] = kb.root.coord(kept++);
   const p = kb.root.coord(outShape.length);
   const acc = kb.tmp('acc');
   kb.emit(top, `let ${acc} = ${reduceInit(kb, op === 'mean' ? 'sum' : op)};`);
@@ -123,7 +123,7 @@ export function argReduceKernel(host: RealizeHost, op: 'argmax' | 'argmin', x: G
   const top = kb.topBlock;
   const base = new Array<string>(x.shape.length);
   let kept = 0;
-  for (let d = 0; d < x.shape.length; d++) if (d !== axis) base[d] = x.shape[d] === 1 ? '0' : kb.root.coord(kept++);
+  for (let d = 0; d < x.shape.length; d++) if (d !== axis) base[d] = kb.root.coord(kept++);
   const first = [...base];
   first[axis] = '0';
   const best = kb.tmp('best');
