@@ -47,7 +47,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('--json <file>', 'also write the results as JSON')
     .option('--quick', 'fewer iterations (a smoke run)')
     .action(async (opts: { json?: string; quick?: boolean }) => {
-      const { benchCommand } = await import('./bench/command');
+      // require, not import(): under tsx's CommonJS hook a dynamic import() goes to Node's ESM
+      // loader, which cannot resolve the extensionless TypeScript path.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { benchCommand } = require('./bench/command') as typeof import('./bench/command');
       process.exitCode = await benchCommand(opts);
     });
 

@@ -9,6 +9,7 @@
  *
  * Options: --reps N (default 5), --sizes MxKxN,... (default 150x178x150,512x512x512).
  */
+import { cpus, loadavg } from 'os';
 import { Backend } from '../../src/backend/backend';
 import { CpuBackend } from '../../src/backend/cpu';
 import { GpuJsMode, createGpuBackend, gpuAvailability } from '../../src/backend/gpu';
@@ -36,6 +37,8 @@ interface Row {
   size: string;
   ms: number;
   gflops: number;
+  /** Per CPU-second of this process (all threads): less sensitive to other load on the machine. */
+  gflopsCpu: number;
   download: number;
   compile: number;
 }
@@ -52,6 +55,7 @@ function bench(label: string, be: Backend, evaluate: (t: ReturnType<Backend['mat
     const compile = performance.now() - t0;
     const times: number[] = [];
     let last = be.matmul(a, b, false, false);
+    const cpu0 = process.cpuUsage();
     for (let r = 0; r < reps; r++) {
       t0 = performance.now();
       last = be.matmul(a, b, false, false);
@@ -59,12 +63,15 @@ function bench(label: string, be: Backend, evaluate: (t: ReturnType<Backend['mat
       sync();
       times.push(performance.now() - t0);
     }
+    const cpuUsed = process.cpuUsage(cpu0);
+    const cpuMs = (cpuUsed.user + cpuUsed.system) / 1000 / reps;
     t0 = performance.now();
     be.toHost(last);
     const download = performance.now() - t0;
     times.sort((x, y) => x - y);
     const ms = times[Math.floor(times.length / 2)];
-    rows.push({ backend: label, size: `${M}x${K}x${N}`, ms, gflops: (2 * M * K * N) / ms / 1e6, download, compile });
+    const flop = 2 * M * K * N;
+    rows.push({ backend: label, size: `${M}x${K}x${N}`, ms, gflops: flop / ms / 1e6, gflopsCpu: flop / cpuMs / 1e6, download, compile });
   }
   return rows;
 }
@@ -80,12 +87,12 @@ for (const mode of modes) {
 const cpu = new CpuBackend();
 rows.push(...bench('cpu backend (reference)', cpu, () => undefined, () => undefined));
 
-const header = ['backend', 'M x K x N', 'median ms', 'GFLOP/s', '+ download ms', 'first call ms'];
-const table = rows.map((r) => [r.backend, r.size, r.ms.toFixed(1), r.gflops.toFixed(2), r.download.toFixed(1), r.compile.toFixed(0)]);
+const header = ['backend', 'M x K x N', 'median ms', 'GFLOP/s', 'GFLOP/CPU-s', '+ download ms', 'first call ms'];
+const table = rows.map((r) => [r.backend, r.size, r.ms.toFixed(1), r.gflops.toFixed(2), r.gflopsCpu.toFixed(2), r.download.toFixed(1), r.compile.toFixed(0)]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
 const line = (cells: string[]): string => '| ' + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
 console.log(line(header));
 console.log('|' + widths.map((w, i) => (i < 2 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
 for (const t of table) console.log(line(t));
 if (!avail.headlessgl) console.log(`\nheadlessgl not measured: ${avail.reasons.headlessgl}`);
-console.log(`\nmedian of ${reps} runs after a warm-up call; ${new Date().toISOString()}, ${process.version}, ${require('os').cpus().length} CPUs`);
+console.log(`\nmedian of ${reps} runs after a warm-up call; ${new Date().toISOString()}, ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`);

@@ -9,7 +9,7 @@ import { CpuBackend } from '../../src/backend/cpu';
 import { warmGemmThreads, wasmGemmAvailable } from '../../src/backend/cpu/wasm_gemm';
 import { NDArray } from '../../src/ndarray/ndarray';
 import { DType } from '../../src/core/dtypes';
-import { FULL, MATMUL_SIZES, MNIST, QUICK, RunnerResult, SERIES, emit, mnistBatch, seriesBatch, stats, timeBest } from './workloads';
+import { FULL, MATMUL_SIZES, MNIST, QUICK, RunnerResult, SERIES, emit, mnistBatch, seriesBatch, stats, timeBest, timeIterations } from './workloads';
 
 function makeBackend(kind: string): Backend {
   if (kind === 'cpu') return new CpuBackend();
@@ -26,18 +26,6 @@ function makeBackend(kind: string): Backend {
 
 type FeedMap = Map<tf.Tensor, NDArray>;
 
-function timeIterations(run: () => void, warmup: number, iters: number, budgetMs: number): number[] {
-  for (let i = 0; i < warmup; i++) run();
-  const times: number[] = [];
-  const end = performance.now() + budgetMs;
-  for (let i = 0; i < iters; i++) {
-    const t0 = performance.now();
-    run();
-    times.push(performance.now() - t0);
-    if (performance.now() > end && times.length >= 5) break;
-  }
-  return times;
-}
 
 export async function main(args: string[]): Promise<void> {
   const kind = args[0] ?? 'cpu';
@@ -77,15 +65,15 @@ export async function main(args: string[]): Promise<void> {
     const loss1 = Number(sess.run(loss, batches[0]).data[0]);
     result.mnist = { ...stats(times), loss0, loss1 };
     result.epochSeconds = (result.mnist.median * MNIST.itersPerEpoch) / 1000;
-    const test = mnistBatch(MNIST.testImages, 7);
-    const testFeed = new Map([[X, new NDArray(test.x, [MNIST.testImages, MNIST.steps, MNIST.inputs], DType.float32)]]) as FeedMap;
+    const test = mnistBatch(counts.testImages, 7);
+    const testFeed = new Map([[X, new NDArray(test.x, [counts.testImages, MNIST.steps, MNIST.inputs], DType.float32)]]) as FeedMap;
     const fwd: number[] = [];
     for (let i = 0; i < counts.testReps; i++) {
       const t0 = performance.now();
       sess.run(logits, testFeed);
       fwd.push(performance.now() - t0);
     }
-    result.testForwardMs = Math.min(...fwd);
+    result.testForwardMs = (Math.min(...fwd) * MNIST.testImages) / counts.testImages;
     sess.close();
 
     // ---- time series ---------------------------------------------------------------------------

@@ -25,11 +25,13 @@ export interface Counts {
   iters: number;
   seriesIters: number;
   testReps: number;
+  /** Images in the timed test-set forward pass (the result is scaled to MNIST.testImages). */
+  testImages: number;
   matmulSeconds: number;
 }
 
-export const FULL: Counts = { warmup: 8, iters: 60, seriesIters: 60, testReps: 3, matmulSeconds: 1 };
-export const QUICK: Counts = { warmup: 2, iters: 6, seriesIters: 6, testReps: 1, matmulSeconds: 0.2 };
+export const FULL: Counts = { warmup: 8, iters: 60, seriesIters: 60, testReps: 3, testImages: 10000, matmulSeconds: 1 };
+export const QUICK: Counts = { warmup: 1, iters: 3, seriesIters: 3, testReps: 1, testImages: 1000, matmulSeconds: 0.1 };
 
 /** Deterministic uniform [0, 1) numbers (mulberry32). */
 export function rng(seed: number): () => number {
@@ -89,6 +91,26 @@ export function stats(times: number[]): { median: number; min: number; max: numb
   const n = s.length;
   const median = n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   return { median, min: s[0], max: s[n - 1], n };
+}
+
+/**
+ * ms per call of `run`: `warmup` untimed calls (2 when one call takes over a second), then up to
+ * `iters` timed ones, stopping early (after at least 5) when `budgetMs` is spent.
+ */
+export function timeIterations(run: () => void, warmup: number, iters: number, budgetMs: number): number[] {
+  const t0 = performance.now();
+  run();
+  if (performance.now() - t0 > 1000) warmup = Math.min(warmup, 2);
+  for (let i = 1; i < warmup; i++) run();
+  const times: number[] = [];
+  const end = performance.now() + budgetMs;
+  for (let i = 0; i < iters; i++) {
+    const t1 = performance.now();
+    run();
+    times.push(performance.now() - t1);
+    if (performance.now() > end && times.length >= 5) break;
+  }
+  return times;
 }
 
 /** Seconds per call of f, best of several timed batches (after a warm-up call). */

@@ -260,10 +260,15 @@ export class Graph {
    */
   nameScope(name: string | null): ScopeHandle {
     if (name !== null && name !== undefined && typeof name !== 'string') {
-      throw new TFTypeError(`name_scope: the name must be a string or null, got ${typeof name} ${String(name)}`);
+      throw new TFTypeError(`name_scope: the name must be a string or null, got ${typeof name}`);
     }
     const root = this.root;
     let scope: string;
+    // TF's check: a scope name at the top level must also be a valid op name.
+    const inner = root.nameScopeStack.length > 0 && root.nameScopeStack[root.nameScopeStack.length - 1] !== '';
+    if (name && !(inner ? /^[A-Za-z0-9_.\-/>]*$/ : /^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$/).test(name)) {
+      throw new ValueError(`'${name}' is not a valid scope name`);
+    }
     if (name === null || name === undefined || name === '') scope = '';
     else if (name.endsWith('/')) scope = name.slice(0, -1);
     else scope = this.uniqueName(name);

@@ -207,7 +207,7 @@ export function dynamic_rnn<S extends RNNState>(cell: RNNCell<S>, inputs: Tensor
     // Time-major inside (ops 'rnn/transpose' in, 'rnn/transpose_1' out, as in TF).
     const x = timeMajor ? input : transposeBatchTime(input);
     const xs = x.shape;
-    if (xs.ndims !== null && xs.ndims < 3) throw new ValueError(`Shape ${xs.toString()} must have rank at least 3`);
+    if (xs.ndims === null || xs.ndims < 3) throw new ValueError(`Shape ${xs.toString()} must have rank at least 3`);
     const constTime = xs.dim(0);
     const constBatch = xs.dim(1);
     const batch: number | Tensor = constBatch !== null ? constBatch : gather(shape(x), 1);

@@ -177,6 +177,7 @@ export function rank(x: TensorLike, name?: string): Tensor {
 function shapeTensor(s: readonly (number | null)[] | Tensor, what: string): Tensor {
   if (s instanceof Tensor) {
     if (s.dtype !== DType.int32 && s.dtype !== DType.int64) throw new TFTypeError(`${what}: shape must be int32 or int64, got ${s.dtype.name}`);
+    if (s.shape.ndims !== null && s.shape.ndims !== 1) throw new ValueError(`${what}: shape must be a vector, got a tensor of shape ${s.shape.toString()}`);
     return s;
   }
   const arr = shapeArgument(s).dims!;
@@ -302,7 +303,9 @@ defineOp({
 });
 
 export function squeeze(x: TensorLike, axis: number | readonly number[] | null = null, name?: string): Tensor {
-  const axes = axis === null ? [] : typeof axis === 'number' ? [axis] : [...axis];
+  if (axis !== null && axis !== undefined && typeof axis !== 'number' && !Array.isArray(axis)) throw new TFTypeError(`squeeze: axis must be an integer, an array of integers or null, got ${typeof axis}`);
+  const axes = axis === null || axis === undefined ? [] : typeof axis === 'number' ? [axis] : [...axis];
+  axes.forEach((a, i) => intArg(a, `squeeze: axis[${i}]`));
   return make1('Squeeze', [convert_to_tensor(x)], { squeeze_dims: axes }, { name, defaultName: 'Squeeze' });
 }
 
@@ -577,6 +580,11 @@ defineOp({
 
 /** tf.split(value, num_or_size_splits, axis=0) */
 export function split(value: TensorLike, num_or_size_splits: number | readonly number[], axis = 0, name?: string): Tensor[] {
+  intArg(axis, 'split: axis');
+  if (typeof num_or_size_splits !== 'number') {
+    if (!Array.isArray(num_or_size_splits)) throw new TFTypeError(`split: num_or_size_splits must be an integer or an array of integers, got ${typeof num_or_size_splits}`);
+    num_or_size_splits.forEach((s, i) => intArg(s, `split: num_or_size_splits[${i}]`));
+  }
   const x = convert_to_tensor(value);
   let sizes: Tensor;
   let n: number;
@@ -635,8 +643,9 @@ defineOp({
 });
 
 export function slice(input: TensorLike, begin: readonly number[], size: readonly number[], name?: string): Tensor {
+  if (!Array.isArray(begin) || !Array.isArray(size)) throw new TFTypeError('slice: begin and size must be arrays of integers');
   const x = convert_to_tensor(input);
-  for (const v of [...begin, ...size]) if (!Number.isInteger(v)) throw new TFTypeError(`slice: begin and size must be integers, got ${v}`);
+  for (const v of [...begin, ...size]) if (typeof v !== 'number' || !Number.isInteger(v)) throw new TFTypeError(`slice: begin and size must be integers, got ${String(v)}`);
   return make1('Slice', [x], { begin: [...begin], size: [...size] }, { name, defaultName: 'Slice' });
 }
 

@@ -195,7 +195,7 @@ export function shapeArgument(x: readonly (number | null)[] | Tensor | TensorSha
   if (!Array.isArray(x)) throw new TFTypeError(`Expected a shape (array of ints or an int32 tensor), got ${String(x)}`);
   for (const d of x) {
     if (d !== null && (typeof d !== 'number' || !Number.isInteger(d))) {
-      throw new TFTypeError(`Expected int for a shape dimension, got ${JSON.stringify(d)}`);
+      throw new TFTypeError(`Expected int for a shape dimension, got ${typeof d === 'string' ? JSON.stringify(d) : typeof d === 'number' || d === null ? String(d) : typeof d}`);
     }
   }
   return { dims: x.map((d) => (d === null ? null : d)), tensor: null };
@@ -221,7 +221,8 @@ export function constantValueAsShape(t: Tensor): Dim[] | null {
     return parts.flat() as Dim[];
   }
   const n = t.shape.dims?.[0];
-  return typeof n === 'number' ? new Array<Dim>(n).fill(null) : null;
+  // A shape has at most 254 dimensions; a longer "shape" vector is left for the op to reject.
+  return typeof n === 'number' && t.shape.ndims === 1 && n <= 254 ? new Array<Dim>(n).fill(null) : null;
 }
 
 export function defaultGraphName(): string {

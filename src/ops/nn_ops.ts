@@ -205,7 +205,7 @@ export function in_top_k(predictions: TensorLike, targets: TensorLike, k: number
   const t = convert_to_tensor(targets);
   if (p.dtype !== DType.float32) throw new TFTypeError(`Input 'predictions' of 'InTopKV2' Op has type ${p.dtype.name} that does not match expected type of float32.`);
   if (t.dtype !== DType.int32 && t.dtype !== DType.int64) throw new TFTypeError(`Value passed to parameter 'targets' has DataType ${t.dtype.name} not in list of allowed values: int32, int64`);
-  if (!Number.isInteger(k)) throw new TFTypeError(`in_top_k: k must be an integer, got ${k}`);
+  if (typeof k !== 'number' || !Number.isInteger(k)) throw new TFTypeError(`in_top_k: k must be an integer, got ${typeof k === 'number' ? k : typeof k}`);
   const g = get_default_graph();
   const scope = g.nameScope(name ?? 'in_top_k');
   try {

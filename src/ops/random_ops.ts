@@ -4,9 +4,9 @@
  * every backend sees the same values for the same seeds.
  */
 import { DType, DTypeLike, asDType } from '../core/dtypes';
-import { ValueError } from '../core/errors';
+import { TFTypeError, ValueError } from '../core/errors';
 import { checkOptions } from '../core/options';
-import { NDArray, sizeOf } from '../ndarray/ndarray';
+import { NDArray, checkShape, sizeOf } from '../ndarray/ndarray';
 import { Tensor, get_default_graph } from '../graph/graph';
 import { TensorShape } from '../graph/tensor_shape';
 import { BackendTensor } from '../backend/backend';
@@ -112,11 +112,16 @@ for (const [type, dist] of [
 }
 
 function shapeInput(shape: readonly number[] | Tensor): Tensor {
-  if (shape instanceof Tensor) return shape;
-  if (!Array.isArray(shape)) throw new ValueError(`shape must be an array of integers or an int32 tensor, got ${String(shape)}`);
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new ValueError(`Dimension ${d} must be >= 0 (shape [${shape.join(',')}])`);
+  if (shape instanceof Tensor) {
+    if (shape.dtype !== DType.int32 && shape.dtype !== DType.int64) throw new TFTypeError(`shape must be an int32 or int64 tensor, got ${shape.dtype.name}`);
+    if (shape.shape.ndims !== null && shape.shape.ndims !== 1) throw new ValueError(`shape must be a vector, got a tensor of shape ${shape.shape.toString()}`);
+    return shape;
   }
+  if (!Array.isArray(shape)) throw new ValueError(`shape must be an array of integers or an int32 tensor, got ${typeof shape}`);
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) throw new ValueError(`Dimension ${String(d)} must be >= 0 (shape [${shape.map(String).join(',')}])`);
+  }
+  checkShape(shape, 'shape');
   return convert_to_tensor([...shape], DType.int32, 'shape');
 }
 

@@ -54,7 +54,8 @@ defineOp({
     if (ctx.attrs.validate_shape !== false && !vt.shape.isCompatibleWith(ctx.inputs[0].shape)) {
       ctx.fail(`Dimension 0 in both shapes must be equal, but shapes are ${vt.shape.toShortString()} and ${ctx.inputs[0].shape.toShortString()}`);
     }
-    return [{ dtype: vt.dtype, shape: vt.shape }];
+    // As TF's shape function: the merged shape, or with validate_shape=False the value's shape (what the output holds).
+    return [{ dtype: vt.dtype, shape: ctx.attrs.validate_shape !== false ? vt.shape.merge(ctx.inputs[0].shape) : ctx.inputs[0].shape }];
   },
   kernel(ctx, inputs): Value[] {
     const v = ctx.attrs.var as Operation;

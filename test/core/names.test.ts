@@ -95,6 +95,14 @@ describe('name scopes', () => {
     expect(tf.constant(1, { name: 'a' }).op.name).toBe('a_1');
   });
 
+  it('invalid scope names are rejected as TF does', () => {
+    expect(() => tf.name_scope('my scope', () => 0)).toThrow("'my scope' is not a valid scope name");
+    expect(() => tf.name_scope('_hidden', () => 0)).toThrow("'_hidden' is not a valid scope name");
+    // Inside a scope the first character may also be '_' or '-'.
+    expect(tf.name_scope('outer', () => tf.name_scope('_inner', () => tf.constant(1))).op.name).toBe('outer/_inner/Const');
+    expect(tf.get_default_graph().currentNameScope).toBe('');
+  });
+
   it('a scope left out of order is an error; leaving twice is harmless', () => {
     const outer = tf.name_scope('o');
     const inner = tf.name_scope('i');

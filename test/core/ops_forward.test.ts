@@ -61,6 +61,9 @@ describe('constant', () => {
     expect(tf.constant(Float64Array.of(1, 2)).dtype).toBe(tf.float64);
     expect(tf.constant(new tf.NDArray(Float64Array.of(1, 2), [2], 'float64')).dtype).toBe(tf.float64);
     expect(tf.constant(3, { dtype: tf.float32 }).dtype).toBe(tf.float32);
+    // JS has one number type: 1.0 is the integer 1, so (unlike Python) it infers int32.
+    expect(tf.constant(1.0).dtype).toBe(tf.int32);
+    expect(tf.constant([]).shape.as_list()).toEqual([0]);
   });
 
   it('evaluates to its value with the right shape', () => {

@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import * as tf from 'tf1-ts';
 
-const SEED = 0x7f1_2024;
+const SEED = Number(process.env.TF1TS_FUZZ_SEED ?? 0x7f1_2024);
 const RUNS = Number(process.env.TF1TS_FUZZ_RUNS ?? 300);
 
 // ---- arbitraries ----------------------------------------------------------------------------
@@ -42,7 +42,8 @@ function nest(flat: readonly unknown[], shape: readonly number[]): unknown {
 const smallShape = fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 });
 
 /** A well-formed nested array of some small shape. */
-const regular = smallShape.chain((shape) => fc.array(num, { minLength: prod(shape), maxLength: prod(shape) }).map((flat) => nest(flat, shape)));
+const regularWithShape = smallShape.chain((shape) => fc.array(num, { minLength: prod(shape), maxLength: prod(shape) }).map((flat) => ({ shape, value: nest(flat, shape) })));
+const regular = regularWithShape.map((r) => r.value);
 
 const dtypeArb: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom<unknown>(tf.float32, tf.float64, tf.int32, tf.int64, tf.bool, 'float32', 'int32') },
@@ -114,6 +115,18 @@ const operandArb: fc.Arbitrary<Operand> = fc.oneof(
       .record({ dtype: dtypeArb, shape: shapeArb, feed: valueArb, fed: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }) })
       .map((r) => ({ kind: 'ph' as const, ...r })),
   },
+  {
+    // A placeholder that fits its feed (shape known, partly known or unknown).
+    weight: 3,
+    arbitrary: regularWithShape.chain(({ shape, value }) =>
+      fc
+        .record({
+          dtype: fc.constantFrom<unknown>(tf.float32, tf.float64, tf.int32, tf.int64),
+          shape: fc.oneof(fc.constant<unknown>(shape), fc.constant<unknown>(null), fc.constant<unknown>(shape.map((d, i) => (i === 0 ? null : d)))),
+        })
+        .map((r) => ({ kind: 'ph' as const, ...r, feed: value, fed: true })),
+    ),
+  },
 );
 
 // ---- references -----------------------------------------------------------------------------
@@ -152,8 +165,9 @@ function refReduce(x: Host, axes: number[] | null, keep: boolean, op: string, dt
   const data = Array.from({ length: prod(outShape) }, (_, o) => {
     const g = groups.get(o) ?? [];
     if (op === 'Sum') return g.reduce((a, b) => a + b, 0);
-    if (op === 'Max') return g.length ? Math.max(...g) : dt.isInteger ? -(2 ** 31) : -Infinity;
-    if (op === 'Min') return g.length ? Math.min(...g) : dt.isInteger ? 2 ** 31 - 1 : Infinity;
+    // An empty max/min is the dtype's lowest/highest value.
+    if (op === 'Max') return g.length ? Math.max(...g) : dt === tf.int32 ? -(2 ** 31) : dt === tf.int64 ? -(2 ** 63) : -Infinity;
+    if (op === 'Min') return g.length ? Math.min(...g) : dt === tf.int32 ? 2 ** 31 - 1 : dt === tf.int64 ? 2 ** 63 - 1 : Infinity;
     const s = g.reduce((a, b) => a + b, 0);
     return dt.isInteger ? Math.trunc(s / g.length) : s / g.length;
   });
@@ -240,6 +254,8 @@ interface Built {
   /** The tensor under test. */
   out: tf.Tensor;
   feeds: [tf.Tensor | string, unknown][];
+  /** Runs before the case's run (e.g. initializers); failures here are the case's failures too. */
+  prepare?: (sess: tf.Session) => void;
   /** Checks a successful result; gets the values of out.op.inputs too. */
   verify?: (result: tf.NDArray, inputs: tf.NDArray[]) => void;
 }
@@ -269,6 +285,7 @@ function check(build: () => Built | null): void {
     try {
       const b = build();
       if (b) {
+        b.prepare?.(sess);
         const inputs = b.out.op.inputs.filter((t) => t.dtype !== tf.DType.variant);
         const [, res, ...ins] = sess.run([bump, b.out, ...inputs], b.feeds as never) as tf.NDArray[];
         expectMatchesStatic(b.out, res);
@@ -369,7 +386,9 @@ test('tf.reshape: the same elements in the new shape, or a TFError', () => {
           feeds,
           verify: (res, [input]) => {
             expect(Array.from(res.data)).toEqual(Array.from(input.data));
-            const want = (shape as number[]).map((d) => (d === -1 ? input.size / Math.max(1, prod((shape as number[]).filter((e) => e !== -1))) : d));
+            // A null dimension is an unknown one, like -1.
+            const dims = (shape as (number | null)[]).map((d) => (d === null ? -1 : d));
+            const want = dims.map((d) => (d === -1 ? input.size / Math.max(1, prod(dims.filter((e) => e !== -1))) : d));
             expect(res.shape).toEqual(want);
           },
         };
@@ -473,10 +492,22 @@ test('tf.Variable / assign / assign_add / tf.assign: the assigned value, or a TF
                 ? v.assign_sub(val, aopts as never)
                 : tf.assign(v, val, aopts as never);
         // The variable is initialized in a first run; the assignment is the case's run.
+        let old: tf.NDArray;
         return {
-          out: tf.identity(out),
+          out,
           feeds,
-          verify: (res) => expectMatchesStatic(v.value(), res),
+          prepare: (sess) => {
+            sess.run(v.initializer);
+            old = sess.run(v);
+          },
+          verify: (res, [val]) => {
+            expect(res.dtype).toBe(v.dtype);
+            if (how === 'assign' || how === 'tf.assign') expectClose(res, host(val), 'assign');
+            else {
+              const sign = how === 'assign_sub' ? -1 : 1;
+              expectClose(res, { data: Array.from(old.data, (x, i) => x + sign * val.data[i]), shape: old.shape }, how);
+            }
+          },
         };
       });
     }),
@@ -506,7 +537,7 @@ test('sess.run with malformed fetches and feed_dicts: a TFError, never a crash, 
       const guard = new tf.Variable([1, 2, 3], { name: 'guard', dtype: tf.float32 });
       const out = tf.reduce_sum(tf.multiply(x, 2), { name: 'out' });
       const bump = guard.assign_add([1, 1, 1]);
-      tf.global_variables_initializer();
+      tf.no_op('init'); // an op to fetch by name (not the initializer: that would race with bump)
       const sess = new tf.Session();
       try {
         sess.run(guard.initializer);
@@ -525,5 +556,56 @@ test('sess.run with malformed fetches and feed_dicts: a TFError, never a crash, 
       }
     }),
     params,
+  );
+});
+
+test('other public ops with random arguments: a result matching its static shape and dtype, or a TFError', () => {
+  type Fn = (a: unknown, b: unknown, c: unknown) => unknown;
+  const fns: Record<string, Fn> = {
+    transpose: (a, b) => tf.transpose(a as never, b as never),
+    expand_dims: (a, b) => tf.expand_dims(a as never, b as never),
+    squeeze: (a, b) => tf.squeeze(a as never, b as never),
+    slice: (a, b, c) => tf.slice(a as never, b as never, c as never),
+    pad: (a, b, c) => tf.pad(a as never, b as never, c as never),
+    one_hot: (a, b, c) => tf.one_hot(a as never, b as never, c as never),
+    cast: (a, b) => tf.cast(a as never, b as never),
+    stack: (a, b, c) => tf.stack([a, b] as never, c as never),
+    unstack: (a, b) => tf.unstack(a as never, b as never),
+    split: (a, b, c) => tf.split(a as never, b as never, c as never),
+    shape: (a, b) => tf.shape(a as never, b as never),
+    argmax: (a, b, c) => tf.argmax(a as never, b as never, c as never),
+    add: (a, b) => tf.add(a as never, b as never),
+    multiply: (a, b) => tf.multiply(a as never, b as never),
+    equal: (a, b) => tf.equal(a as never, b as never),
+    where: (a, b, c) => tf.where(a as never, b as never, c as never),
+    clip_by_value: (a, b, c) => tf.clip_by_value(a as never, b as never, c as never),
+    zeros_like: (a, b) => tf.zeros_like(a as never, b as never),
+    broadcast_to: (a, b) => tf.broadcast_to(a as never, b as never),
+    softmax: (a, b) => tf.nn.softmax(a as never, b as never),
+    sparse_xent: (a, b) => tf.nn.sparse_softmax_cross_entropy_with_logits({ labels: a, logits: b } as never),
+    in_top_k: (a, b, c) => tf.nn.in_top_k(a as never, b as never, c as never),
+    random_normal: (a, b) => tf.random_normal(a as never, b as never),
+    gradients: (a, b) => tf.gradients(a as never, b as never),
+    name_scope: (a, b) => tf.name_scope(a as never, () => tf.identity(b as never)),
+  };
+  const argArb = fc.oneof(
+    { weight: 6, arbitrary: operandArb.map((o) => ({ operand: o })) },
+    { weight: 2, arbitrary: axisArb.map((v) => ({ raw: v })) },
+    { weight: 1, arbitrary: shapeArb.map((v) => ({ raw: v })) },
+    { weight: 1, arbitrary: dtypeArb.map((v) => ({ raw: v })) },
+    { weight: 1, arbitrary: optsArb({ axis: axisArb, name: nameArb, dtype: dtypeArb, num: fc.integer({ min: 0, max: 3 }) }).map((v) => ({ raw: v })) },
+  );
+  fc.assert(
+    fc.property(fc.constantFrom(...Object.keys(fns)), argArb, argArb, argArb, (fn, a, b, c) => {
+      check(() => {
+        const feeds: [tf.Tensor | string, unknown][] = [];
+        const arg = (x: { operand?: Operand; raw?: unknown }): unknown => ('operand' in x ? materialize(x.operand as Operand, feeds) : x.raw);
+        let r = fns[fn](arg(a), arg(b), arg(c));
+        if (Array.isArray(r)) r = r[0];
+        if (!(r instanceof tf.Tensor)) return null;
+        return { out: r, feeds };
+      });
+    }),
+    { ...params, numRuns: RUNS * 2 },
   );
 });

@@ -119,7 +119,7 @@ describe('tf.add_check_numerics_ops', () => {
     const out = tf.reduce_sum(tf.multiply(e1, 2, 'double'), { name: 'total' });
     const check = tf.add_check_numerics_ops();
     const sess = session();
-    expect(sess.run([out, check], [[x, [1, 2]]])[0].item()).toBeCloseTo(2 * (Math.E + Math.E ** 2), 4);
+    expect((sess.run([out, check], [[x, [1, 2]]])[0] as tf.NDArray).item()).toBeCloseTo(2 * (Math.E + Math.E ** 2), 4);
     const e = caught(() => sess.run([out, check], [[x, [1, 100]]]));
     expect(e.message).toMatch(/^grow:0 : Tensor had Inf values \(tensor 'grow:0' of shape \[2\], produced by op 'grow' \(Exp\)\)/);
   });

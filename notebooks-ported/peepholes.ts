@@ -1,0 +1,37 @@
+// Peephole Connections: an LSTMCell of 100 units with use_peepholes = True (original notebook In [61]).
+//
+//   rnn run notebooks-ported/lstm.ts [--iterations N]
+//
+// The original only creates the cell. Beyond it, the port runs the cell over the time series
+// with dynamic_rnn, projects its outputs as In [None]#4 does and trains it briefly
+// (--iterations, default 300), logging to stderr only (the cell prints nothing).
+import * as tf from 'tf1-ts';
+import { In } from 'tf1-ts/notebook';
+import { parseIntOptions } from './common/args';
+import { reportTimeSeries, trainTimeSeries } from './common/train_time_series';
+
+const opts = parseIntOptions('peepholes', { iterations: 300 }, { iterations: 'training iterations on the time series (beyond the original)' });
+
+// Carried over from In [36] (time_series) and In [53] (deep_rnn).
+const n_steps = 20;
+const n_inputs = 1;
+const n_outputs = 1;
+const n_neurons = 100;
+
+In(61);
+const lstm_cell = new tf.nn.rnn_cell.LSTMCell(n_neurons, { use_peepholes: true }); // num_units = n_neurons
+
+// ---- beyond the original: run the peephole LSTM on the time series and train it ----
+const X = tf.placeholder(tf.float32, [null, n_steps, n_inputs]);
+const y = tf.placeholder(tf.float32, [null, n_steps, n_outputs]);
+const [rnn_outputs, states] = tf.nn.dynamic_rnn(lstm_cell, X, { dtype: tf.float32 }); // states: LSTMStateTuple(c, h)
+const stacked_outputs = tf.contrib.layers.fully_connected(tf.reshape(rnn_outputs, [-1, n_neurons]), n_outputs, { activation_fn: null });
+const outputs = tf.reshape(stacked_outputs, [-1, n_steps, n_outputs]);
+const loss = tf.reduce_mean(tf.square(outputs.sub(y)));
+const training_op = new tf.train.AdamOptimizer({ learning_rate: 0.001 }).minimize(loss);
+{
+  using sess = new tf.Session();
+  tf.global_variables_initializer().run();
+  const o = { X, y, outputs, loss, training_op, n_iterations: opts.iterations, label: 'peepholes' };
+  reportTimeSeries(sess, 'peepholes', `LSTMCell with peepholes (state: c ${states.c.shape}, h ${states.h.shape})`, o, trainTimeSeries(sess, o));
+}
