@@ -6,7 +6,7 @@
 import * as tf from '../../src/index';
 import type { Backend } from '../../src/backend/backend';
 import { CpuBackend } from '../../src/backend/cpu';
-import { warmGemmThreads, wasmGemmAvailable } from '../../src/backend/cpu/wasm_gemm';
+import { warmGemmThreads, wasmGemmAvailable } from '../../src/backend/cpu/wasm_kernels';
 import { NDArray } from '../../src/ndarray/ndarray';
 import { DType } from '../../src/core/dtypes';
 import { FULL, MATMUL_SIZES, MNIST, QUICK, RunnerResult, SERIES, emit, mnistBatch, seriesBatch, stats, timeBest, timeIterations } from './workloads';

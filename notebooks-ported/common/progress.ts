@@ -26,7 +26,6 @@ export function progressBar(label: string, total: number): Progress {
     hideCursor: tty,
     noTTYOutput: true,
     notTTYSchedule: PIPE_EVERY_MS,
-    throttleTime: 200,
     etaBuffer: 50,
   });
   bar.start(total, 0, { info: '' });

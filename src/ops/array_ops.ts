@@ -7,7 +7,7 @@ import { BackendTensor } from '../backend/backend';
 import { DType, DTypeLike, asDType } from '../core/dtypes';
 import { InvalidArgumentError, TFTypeError, ValueError } from '../core/errors';
 import { checkOptions } from '../core/options';
-import { NDArray, checkShape, resolveReshape, sizeOf } from '../ndarray/ndarray';
+import { MAX_ELEMENTS, NDArray, checkShape, resolveReshape, sizeOf } from '../ndarray/ndarray';
 import { Operation, Tensor } from '../graph/graph';
 import { Dim, ShapeLike, TensorShape, UNKNOWN_SHAPE, tupleString } from '../graph/tensor_shape';
 import { OutputSpec, Value, defineOp, make1, makeOp } from './registry';
@@ -467,6 +467,9 @@ export function unstack(value: TensorLike, opts: { num?: number | null; axis?: n
     num = d[a];
     if (num === null) throw new ValueError(`Cannot infer num from shape ${x.shape.toString()}`);
   }
+  intArg(axis, 'unstack: axis');
+  intArg(num, 'unstack: num');
+  if (num < 0 || num > MAX_ELEMENTS) throw new ValueError(`unstack: num must be in [0, ${MAX_ELEMENTS}], got ${num}`);
   return makeOp('Unpack', [x], { num, axis }, { name: opts.name, defaultName: 'unstack' }).outputs;
 }
 

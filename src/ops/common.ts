@@ -217,7 +217,7 @@ export function constantValueAsShape(t: Tensor): Dim[] | null {
   }
   if (op.type === 'ConcatV2') {
     const parts = op.inputs.map(constantValueAsShape); // the axis is an attr here, not an input
-    if (parts.some((p) => p === null)) return t.shape.dims && t.shape.dims[0] !== null ? new Array<Dim>(t.shape.dims[0]).fill(null) : null;
+    if (parts.some((p) => p === null)) return t.shape.dims && t.shape.dims[0] !== null && t.shape.dims[0] <= 254 ? new Array<Dim>(t.shape.dims[0]).fill(null) : null;
     return parts.flat() as Dim[];
   }
   const n = t.shape.dims?.[0];

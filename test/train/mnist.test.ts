@@ -1,8 +1,9 @@
 // MNIST end to end: TF1's softmax-regression tutorial (GradientDescent 0.5, batch 100, 1000
-// steps, >= 0.91) and a two-layer fully_connected network trained with Adam (>= 0.97).
-// Seeded (data shuffling and initializers), so each run gives the same accuracy.
+// steps, >= 0.91) and a two-layer fully_connected network trained with Adam. The Adam run is
+// shortened here (600 steps, >= 0.95) to fit the suite's time budget; its full version (1500
+// steps, >= 0.97) is notebooks-ported/extra_mnist_mlp.ts. Seeded (data shuffling and
+// initializers), so each run gives the same accuracy.
 import * as tf from 'tf1-ts';
-import { softmax_cross_entropy_with_logits } from 'tf1-ts/ops/nn_ops';
 
 const mnist = tf.examples.tutorials.mnist.input_data.read_data_sets('MNIST_data/', { one_hot: true, seed: 1, verbose: false });
 
@@ -20,7 +21,7 @@ test('softmax regression 784->10, GradientDescent(0.5), batch 100, 1000 steps: t
   const W = new tf.Variable(tf.zeros([784, 10]));
   const b = new tf.Variable(tf.zeros([10]));
   const y = tf.add(tf.matmul(x, W), b);
-  const cross_entropy = tf.reduce_mean(softmax_cross_entropy_with_logits({ labels: y_, logits: y }));
+  const cross_entropy = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits({ labels: y_, logits: y }));
   const train_step = new tf.train.GradientDescentOptimizer(0.5).minimize(cross_entropy);
   const accuracy = accuracyOf(y, y_);
   using sess = new tf.Session();
@@ -40,7 +41,7 @@ test('softmax regression 784->10, GradientDescent(0.5), batch 100, 1000 steps: t
   expect(acc).toBeGreaterThanOrEqual(0.91);
 });
 
-test('784-128-10 fully_connected network, Adam, batch 100, 1500 steps: test accuracy >= 0.97', () => {
+test('784-128-10 fully_connected network, Adam, batch 100, 600 steps: test accuracy >= 0.95', () => {
   const t0 = Date.now();
   tf.set_random_seed(1);
   const x = tf.placeholder(tf.float32, [null, 784]);
@@ -54,7 +55,7 @@ test('784-128-10 fully_connected network, Adam, batch 100, 1500 steps: test accu
   const accuracy = accuracyOf(logits, y_);
   using sess = new tf.Session();
   sess.run(tf.global_variables_initializer());
-  const steps = 1500;
+  const steps = 600;
   for (let i = 0; i < steps; i++) {
     // Step decay: 3e-3 for half the run, then 1e-3, then 3e-4.
     const rate = i < steps * 0.5 ? 3e-3 : i < steps * 0.8 ? 1e-3 : 3e-4;
@@ -71,5 +72,5 @@ test('784-128-10 fully_connected network, Adam, batch 100, 1500 steps: test accu
     [y_, mnist.test.labels],
   ]).item();
   console.log(`784-128-10 network (Adam): test accuracy ${acc.toFixed(4)} after ${steps} steps, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  expect(acc).toBeGreaterThanOrEqual(0.97);
+  expect(acc).toBeGreaterThanOrEqual(0.95);
 });

@@ -1,6 +1,6 @@
 /**
  * Matrix multiplication. `gemm` is the one function that does the arithmetic: float32 products
- * go to the WebAssembly SIMD kernel (wasm_gemm.ts, ~50 GFLOP/s per core); `gemmJs` below is the
+ * go to the WebAssembly SIMD kernel (wasm_kernels.ts, ~50 GFLOP/s per core); `gemmJs` below is the
  * fallback where WebAssembly SIMD is unavailable, and the kernel for the other dtypes.
  *
  * gemmJs's scheme (GotoBLAS-style, sized for JS): C is computed in 4x4 tiles whose 16 accumulators live in
@@ -13,7 +13,7 @@
  */
 import { DType, TypedArray } from '../../core/dtypes';
 import { CpuTensor, alloc, fail, requireSameDType, shapeStr } from './tensor';
-import { wasmGemm, wasmMatmulF32 } from './wasm_gemm';
+import { wasmGemm, wasmMatmulF32 } from './wasm_kernels';
 
 const MR = 4;
 const NR = 4;
@@ -34,7 +34,7 @@ const edge = new Float64Array(MR * NR);
 /**
  * C[M,N] (row-major at cOff, zero or holding values to add to) += op(A) . op(B), where op(A) is
  * [M,K]: A is stored [M,K] at aOff, or [K,M] when `ta`; op(B) is [K,N]: B is stored [K,N] at bOff,
- * or [N,K] when `tb`. All-float32 products run in WebAssembly SIMD (wasm_gemm.ts: float32 sums,
+ * or [N,K] when `tb`. All-float32 products run in WebAssembly SIMD (wasm_kernels.ts: float32 sums,
  * several threads for large products) where available; the rest, and every product when wasm is
  * unavailable, run in gemmJs.
  */

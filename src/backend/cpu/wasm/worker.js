@@ -1,5 +1,5 @@
 /*
- * A helper thread of the WebAssembly gemm (see ../wasm_gemm.ts). Plain JavaScript, so that it
+ * A helper thread of the WebAssembly gemm (see ../wasm_kernels.ts). Plain JavaScript, so that it
  * runs without a TypeScript loader. It instantiates the same module on the same shared memory
  * and then never returns to its event loop: it waits on its control block for a job (spinning
  * a little first, since jobs tend to come in bursts), runs gemm_f32 on the columns it was

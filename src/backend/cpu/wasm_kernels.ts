@@ -1,7 +1,7 @@
 /**
- * The float32 matrix product in WebAssembly SIMD (wasm/gemm.c, built by wasm/build.sh; the
- * built gemm.wasm is committed), on up to all cores through worker_threads sharing one
- * WebAssembly memory.
+ * float32 kernels in WebAssembly SIMD (wasm/kernels.c, built by wasm/build.sh; the built
+ * kernels.wasm is committed): the matrix product, on up to all cores through worker_threads
+ * sharing one WebAssembly memory, with an optional fused bias + activation epilogue; and tanh.
  *
  * Per call: A and B are copied into the wasm memory, each thread packs the columns of B it owns
  * and multiplies (4x8 register tiles, A read in place), the result is copied out. Copies are
@@ -9,7 +9,7 @@
  * memory, grown once to the largest call so far and reused (never shrunk, nothing to free).
  *
  * Threads: a product worth at least PARALLEL_FLOPS is split by columns (by rows when N is
- * narrow) between the calling thread and the helper workers (wasm/gemm_worker.js). Workers wait
+ * narrow) between the calling thread and the helper workers (wasm/worker.js). Workers wait
  * on a futex in the shared memory, after spinning briefly, since products come in bursts (one
  * per RNN step); they start lazily, are unref'd, and are used only once they are ready, so the
  * first product never waits for a thread to boot.
@@ -55,7 +55,7 @@ const CTRL_INTS = 32;
 
 interface Helper {
   worker: WorkerT;
-  /** Control block (see gemm_worker.js). */
+  /** Control block (see worker.js). */
   c: Int32Array;
   seq: number;
 }
@@ -66,6 +66,8 @@ const ready = (h: Helper): boolean => h.c[18] === 1;
 interface Engine {
   memory: WasmMemory;
   gemm: (...args: number[]) => void;
+  tanh: (x: number, y: number, n: number) => void;
+  biasAct: (c: number, M: number, N: number, ldc: number, bias: number, act: number) => void;
   /** Byte offset of the control blocks, then one 128-byte scratch tile per thread, then operands. */
   ctrlBase: number;
   scratchBase: number;
@@ -89,7 +91,7 @@ function getEngine(): Engine | null {
   engine = null;
   if (process.env.TF1TS_WASM === '0' || typeof WebAssembly === 'undefined' || typeof SharedArrayBuffer === 'undefined') return null;
   try {
-    const bytes = fs.readFileSync(path.join(__dirname, 'wasm', 'gemm.wasm'));
+    const bytes = fs.readFileSync(path.join(__dirname, 'wasm', 'kernels.wasm'));
     if (!WebAssembly.validate(bytes)) return null; // no SIMD (or no threads) in this engine
     const module = new WebAssembly.Module(bytes);
     const memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
@@ -105,6 +107,8 @@ function getEngine(): Engine | null {
     engine = {
       memory,
       gemm: instance.exports.gemm_f32 as (...args: number[]) => void,
+      tanh: instance.exports.tanh_f32 as Engine['tanh'],
+      biasAct: instance.exports.bias_act_f32 as Engine['biasAct'],
       ctrlBase,
       scratchBase,
       dynBase,
@@ -149,7 +153,7 @@ function startHelpers(e: Engine): Helper[] {
     c.fill(0);
     c[17] = e.spin;
     try {
-      const worker = new Worker(path.join(__dirname, 'wasm', 'gemm_worker.js'), { workerData: { module: e.module, memory: e.memory, ctrl } });
+      const worker = new Worker(path.join(__dirname, 'wasm', 'worker.js'), { workerData: { module: e.module, memory: e.memory, ctrl } });
       worker.unref();
       worker.on('error', () => undefined);
       worker.on('exit', () => Atomics.store(c, 18, 0));
@@ -188,17 +192,56 @@ export function wasmGemm(
   return true;
 }
 
-/** op(A) . op(B) as a fresh Float32Array [M*N], or null when the wasm path cannot do it. */
-export function wasmMatmulF32(M: number, N: number, K: number, A: Float32Array, aOff: number, ta: boolean, B: Float32Array, bOff: number, tb: boolean): Float32Array | null {
+/** Activation codes of the fused epilogue (kernels.c's bias_act_f32). */
+export const ACT = { none: 0, tanh: 1, relu: 2 } as const;
+export type FusedActivation = keyof typeof ACT;
+
+/**
+ * act(op(A) . op(B) + bias) as a fresh Float32Array [M*N] (bias [N] optional, act 'none' by
+ * default), or null when the wasm path cannot do it.
+ */
+export function wasmMatmulF32(
+  M: number,
+  N: number,
+  K: number,
+  A: Float32Array,
+  aOff: number,
+  ta: boolean,
+  B: Float32Array,
+  bOff: number,
+  tb: boolean,
+  bias: Float32Array | null = null,
+  act: FusedActivation = 'none',
+): Float32Array | null {
   const e = getEngine();
   if (!e) return null;
-  const cPtr = compute(e, M, N, K, A, aOff, ta, B, bOff, tb, null, 0);
+  const cPtr = compute(e, M, N, K, A, aOff, ta, B, bOff, tb, null, 0, bias ? N : 0);
   if (cPtr < 0) return null;
+  if (bias || act !== 'none') {
+    let bPtr = 0;
+    if (bias) {
+      bPtr = cPtr + align(M * N * 4, 64);
+      e.f32.set(bias.subarray(0, N), bPtr >> 2);
+    }
+    e.biasAct(cPtr, M, N, N, bPtr, ACT[act]);
+  }
   return e.f32.slice(cPtr >> 2, (cPtr >> 2) + M * N);
 }
 
-/** Runs the product in wasm memory; returns the byte offset of C there, or -1. */
-function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aOff: number, ta: boolean, B: Float32Array, bOff: number, tb: boolean, Cin: Float32Array | null, cOff: number): number {
+/** tanh of float32 values as a fresh Float32Array (kernels.c's rational approximation), or null. */
+export function wasmTanhF32(x: Float32Array): Float32Array | null {
+  const e = getEngine();
+  if (!e) return null;
+  const n = x.length;
+  const p = e.dynBase;
+  if (!ensure(e, p + n * 4)) return null;
+  e.f32.set(x, p >> 2);
+  e.tanh(p, p, n);
+  return e.f32.slice(p >> 2, (p >> 2) + n);
+}
+
+/** Runs the product in wasm memory; returns the byte offset of C there, or -1. `extra` floats are reserved after C. */
+function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aOff: number, ta: boolean, B: Float32Array, bOff: number, tb: boolean, Cin: Float32Array | null, cOff: number, extra = 0): number {
   const flops = 2 * M * N * K;
   let parts = 1;
   let helpers: Helper[] | null = null;
@@ -220,7 +263,7 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
   const bPtr = p;
   p += align(K * N * 4, 64);
   const cPtr = p;
-  p += align(M * N * 4, 64);
+  p += align(M * N * 4, 64) + extra * 4;
   if (!ensure(e, p)) return -1;
   const f = e.f32;
   if (M * K) f.set(A.subarray(aOff, aOff + M * K), aPtr >> 2);

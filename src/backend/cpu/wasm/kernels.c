@@ -1,6 +1,7 @@
 /*
- * float32 GEMM for the CPU backend, compiled to WebAssembly SIMD (v128): see build.sh and
- * ../wasm_gemm.ts. No globals, no stack, no libc: every buffer (operands, the packed-B panel,
+ * float32 kernels of the CPU backend in WebAssembly SIMD (v128): GEMM and the elementwise epilogues
+ * fused into it (bias, tanh, relu); see build.sh and
+ * ../wasm_kernels.ts. No globals, no stack, no libc: every buffer (operands, the packed-B panel,
  * an edge scratch tile) lives at an address the caller passes, so that several instances (one
  * per thread) can share one memory.
  *
@@ -185,6 +186,77 @@ void gemm_f32(int M, int N, int K, const float *A, int ars, int aks, const float
         const float *a3 = mr > 3 ? a0 + 3 * ars : a0;
         micro(kc, a0, a1, a2, a3, aks, panel, cj + (size_t)i * ldc, ldc, mr, nr, add, scratch);
       }
+    }
+  }
+}
+
+/* ---- elementwise epilogues ------------------------------------------------------------------ */
+
+/*
+ * tanh on 4 lanes: Eigen's float rational approximation (the one TF's CPU kernels use):
+ * x (p(x^2)) / q(x^2) on x clamped to +-7.9053, x itself where |x| < 0.0004, and exactly +-1
+ * from |x| >= 9 on (where float32 tanh rounds to 1). Within a few float32 ulps of tanh.
+ */
+static inline v128_t tanh4(v128_t x) {
+  const v128_t c = wasm_f32x4_splat(7.90531110763549805f);
+  v128_t xc = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_neg(c)), c);
+  v128_t x2 = wasm_f32x4_mul(xc, xc);
+  v128_t p = wasm_f32x4_splat(-2.76076847742355e-16f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(2.00018790482477e-13f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(-8.60467152213735e-11f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(5.12229709037114e-08f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(1.48572235717979e-05f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(6.37261928875436e-04f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(4.89352455891786e-03f));
+  p = wasm_f32x4_mul(p, xc);
+  v128_t q = wasm_f32x4_splat(1.19825839466702e-06f);
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), wasm_f32x4_splat(1.18534705686654e-04f));
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), wasm_f32x4_splat(2.26843463243900e-03f));
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), wasm_f32x4_splat(4.89352518554385e-03f));
+  v128_t r = wasm_f32x4_div(p, q);
+  v128_t ax = wasm_f32x4_abs(x);
+  r = wasm_v128_bitselect(x, r, wasm_f32x4_lt(ax, wasm_f32x4_splat(0.0004f)));
+  /* saturate: copysign(1, x) where |x| >= 9 */
+  v128_t one = wasm_v128_or(wasm_f32x4_splat(1.0f), wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000)));
+  r = wasm_v128_bitselect(one, r, wasm_f32x4_ge(ax, wasm_f32x4_splat(9.0f)));
+  /* NaN in, NaN out (min/max above would have turned it into a number) */
+  return wasm_v128_bitselect(x, r, wasm_f32x4_ne(x, x));
+}
+
+static inline float tanh1(float x) {
+  return wasm_f32x4_extract_lane(tanh4(wasm_f32x4_splat(x)), 0);
+}
+
+/* y[i] = tanh(x[i]) (y may be x) */
+__attribute__((export_name("tanh_f32")))
+void tanh_f32(const float *x, float *y, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, tanh4(wasm_v128_load(x + i)));
+  for (; i < n; i++) y[i] = tanh1(x[i]);
+}
+
+/*
+ * In place on C [M,N] (row stride ldc): C = act(C + bias) with bias [N] (or none when bias is
+ * 0); act 0 = identity, 1 = tanh, 2 = relu (max(x, 0), NaN kept).
+ */
+__attribute__((export_name("bias_act_f32")))
+void bias_act_f32(float *C, int M, int N, int ldc, const float *bias, int act) {
+  for (int i = 0; i < M; i++) {
+    float *c = C + (size_t)i * ldc;
+    int j = 0;
+    for (; j + 4 <= N; j += 4) {
+      v128_t v = wasm_v128_load(c + j);
+      if (bias) v = wasm_f32x4_add(v, wasm_v128_load(bias + j));
+      if (act == 1) v = tanh4(v);
+      else if (act == 2) v = wasm_v128_andnot(v, wasm_f32x4_lt(v, wasm_f32x4_splat(0.0f)));
+      wasm_v128_store(c + j, v);
+    }
+    for (; j < N; j++) {
+      float v = c[j];
+      if (bias) v += bias[j];
+      if (act == 1) v = tanh1(v);
+      else if (act == 2) v = v < 0.0f ? 0.0f : v;
+      c[j] = v;
     }
   }
 }
