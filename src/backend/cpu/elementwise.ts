@@ -259,14 +259,19 @@ export function addN(xs: readonly CpuTensor[]): CpuTensor {
       fail('AddN', `Inputs to operation AddN of type AddN must have the same size and shape.  Input 0: ${shapeStr(first.shape)} != input ${k}: ${shapeStr(xs[k].shape)}`);
     }
   }
+  // Terms known to be zero (fill(0) results, e.g. gradients of unread loop outputs) add nothing.
+  const terms = xs.filter((x) => !isKnownZero(x));
+  if (terms.length <= 1) {
+    const only = terms.length ? terms[0] : first;
+    return new CpuTensor(only.data, only.shape, only.dtype);
+  }
+  // Summed left to right, each partial sum rounded to the dtype (as a chain of adds would be).
+  const add = binaryLoop('add', first.dtype, 'vv');
   const out = alloc(first.shape, first.dtype);
   const O = out.data;
-  O.set(first.data);
   const n = out.size;
-  for (let k = 1; k < xs.length; k++) {
-    const X = xs[k].data;
-    for (let i = 0; i < n; i++) O[i] += X[i];
-  }
+  add(terms[0].data, 0, terms[1].data, 0, O, 0, n);
+  for (let k = 2; k < terms.length; k++) add(O, 0, terms[k].data, 0, O, 0, n);
   return out;
 }
 
@@ -284,7 +289,28 @@ export function clip(x: CpuTensor, lo: number, hi: number): CpuTensor {
 
 /** A tensor of `shape` with every element `value` (already coerced by the caller). */
 export function fill(shape: readonly number[], dtype: DType, value: number): CpuTensor {
-  const out = new CpuTensor(dtype.alloc(sizeOf(shape)), shape, dtype);
-  if (value !== 0) out.data.fill(value);
+  const size = sizeOf(shape);
+  if (value === 0 && !Object.is(value, -0) && size <= MAX_SHARED_ZEROS) {
+    // Zeros (gradients that do not flow, unwritten list items) share one zeroed buffer per
+    // dtype: tensors are immutable, so a view of it is as good as a fresh array, and free.
+    let z = sharedZeros.get(dtype);
+    if (!z || z.length < size) {
+      z = dtype.alloc(Math.max(size, Math.min(MAX_SHARED_ZEROS, 2 * (z?.length ?? 0))));
+      sharedZeros.set(dtype, z);
+      zeroBuffers.add(z.buffer);
+    }
+    return new CpuTensor(z.length === size ? z : z.subarray(0, size), shape, dtype);
+  }
+  const out = new CpuTensor(dtype.alloc(size), shape, dtype);
+  if (value !== 0 || Object.is(value, -0)) out.data.fill(value);
   return out;
+}
+
+const MAX_SHARED_ZEROS = 1 << 22;
+const sharedZeros = new Map<DType, TypedArray>();
+const zeroBuffers = new WeakSet<ArrayBufferLike>();
+
+/** Whether x is a view of the shared zeros (so all zero; other zero tensors are not detected). */
+export function isKnownZero(x: CpuTensor): boolean {
+  return zeroBuffers.has(x.data.buffer);
 }
