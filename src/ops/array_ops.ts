@@ -92,7 +92,9 @@ defineOp({
 
 /** tf.placeholder_with_default(input, shape, name?) */
 export function placeholder_with_default(input: TensorLike, shape: ShapeLike, name?: string): Tensor {
-  const x = convert_to_tensor(input);
+  // JS cannot tell 1.0 from 1: a plain number default is taken as Python's float (the usual
+  // keep_prob / learning-rate use); pass tf.constant(n, {dtype: tf.int32}) for an int default.
+  const x = typeof input === 'number' ? convert_to_tensor(input, DType.float32) : convert_to_tensor(input);
   const s = TensorShape.of(shape);
   if (!x.shape.isCompatibleWith(s)) {
     throw new ValueError(`Shapes ${x.shape.toString()} and ${s.toString()} are incompatible for placeholder_with_default`);

@@ -270,8 +270,12 @@ export class Session implements Disposable {
       throw new TFTypeError(`Cannot feed ${typeName(v)} for Tensor '${t.name}': expected a number, boolean, nested array, typed array or NDArray`);
     }
     const arr = toNDArray(v as ArrayLike, t.dtype, `value fed for Tensor '${t.name}'`);
-    if (t.dtype.isInteger && v instanceof NDArray && v.dtype.isFloating) {
-      for (const x of v.data) if (!Number.isInteger(x)) throw new ValueError(`Cannot feed non-integer value ${x} to Tensor '${t.name}' of dtype ${t.dtype.name}`);
+    if (t.dtype.isInteger && !(v instanceof NDArray && !v.dtype.isFloating)) {
+      // A fractional value fed to an integer tensor would be truncated silently: refuse it.
+      const src = v instanceof NDArray ? v.data : isTypedArray(v) ? v : typeof v === 'number' ? [v] : Array.isArray(v) ? (v as unknown[]).flat(Infinity as 1) : [];
+      for (const x of src as Iterable<unknown>) {
+        if (typeof x === 'number' && !Number.isInteger(x)) throw new ValueError(`Cannot feed non-integer value ${x} to Tensor '${t.name}' of dtype ${t.dtype.name}`);
+      }
     }
     if (t.dtype.isInteger) for (const x of arr.data) if (!Number.isFinite(x)) throw new ValueError(`Cannot feed ${x} to Tensor '${t.name}' of dtype ${t.dtype.name}`);
     const dims = t.shape.dims;

@@ -114,7 +114,9 @@ describe('feed_dict', () => {
     expect(sess.run(m, [[m, nd]]).tolist()).toEqual([[1, 2], [3, 4]]);
     expect(sess.run(m, [[m, new tf.NDArray(Float64Array.of(1, 2, 3, 4), [2, 2], 'float64')]]).dtype).toBe(tf.float32);
     expect(sess.run(s, [[s, 7]]).tolist()).toBe(7);
-    expect(sess.run(s, [[s, 7.9]]).tolist()).toBe(7); // np.asarray(7.9, int32) truncates
+    // NumPy would truncate 7.9 silently; we refuse a silent wrong result.
+    expect(() => sess.run(s, [[s, 7.9]])).toThrow(/Cannot feed non-integer value 7.9/);
+    expect(sess.run(s, [[s, 7]]).tolist()).toBe(7);
     expect(sess.run(b, [[b, [true, false]]]).tolist()).toEqual([true, false]);
     expect(sess.run(b, [[b, [1, 0]]]).tolist()).toEqual([true, false]);
   });
