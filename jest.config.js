@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   moduleNameMapper: { '^tf1-ts$': '<rootDir>/src/index.ts', '^tf1-ts/(.*)$': '<rootDir>/src/$1' },
   testTimeout: 120000,
   setupFiles: ['<rootDir>/test/setup.ts'],

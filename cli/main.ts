@@ -37,7 +37,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('--epochs <n>', 'epochs for the MNIST section')
     .option('--iterations <n>', 'training iterations for the time-series sections')
     .action(async (sections: string[], opts: Record<string, string | undefined>) => {
-      const { compareCommand } = await import('./compare/command');
+      // require, not import(): see the bench command below.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { compareCommand } = require('./compare/command') as typeof import('./compare/command');
       process.exitCode = await compareCommand(sections, opts);
     });
 

@@ -12,6 +12,15 @@ export interface RunOptions {
   quiet?: boolean;
 }
 
+/** A path as the user reads it: relative to the working directory when inside it, else absolute. */
+function shown(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
+/** How long a script may take to stop after Ctrl-C before it is killed. */
+const FORCE_KILL_MS = 5000;
+
 export async function runScript(script: string, args: readonly string[], opts: RunOptions): Promise<number> {
   const file = path.resolve(script);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
@@ -24,24 +33,39 @@ export async function runScript(script: string, args: readonly string[], opts: R
   }
   const env: NodeJS.ProcessEnv = { ...process.env, TF1TS_BACKEND: opts.backend };
   if (opts.seed !== undefined) env.TF1TS_SEED = opts.seed;
-  if (!opts.quiet) env.TF1TS_BANNER = path.relative(process.cwd(), file);
+  if (!opts.quiet) env.TF1TS_BANNER = shown(file);
   const child = spawn(process.execPath, [path.join(__dirname, 'bootstrap.js'), file, ...args], { stdio: 'inherit', env });
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
-    child.kill('SIGINT');
+  let interrupted: NodeJS.Signals | null = null;
+  let forceKill: NodeJS.Timeout | null = null;
+  const onSigint = (sig: NodeJS.Signals): void => {
+    if (interrupted) {
+      // A second Ctrl-C: the script is not stopping (it may catch SIGINT); stop it now.
+      child.kill('SIGKILL');
+      return;
+    }
+    interrupted = sig;
+    child.kill(sig);
+    forceKill = setTimeout(() => {
+      process.stderr.write(`\nrnn: ${shown(file)} did not stop within ${FORCE_KILL_MS / 1000} s of ${sig}; killing it\n`);
+      child.kill('SIGKILL');
+    }, FORCE_KILL_MS);
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((res) => child.on('exit', (c, s) => res([c, s])));
+  if (forceKill) clearTimeout(forceKill);
   process.off('SIGINT', onSigint);
   process.off('SIGTERM', onSigint);
+  if (interrupted === 'SIGTERM') {
+    process.stderr.write(`\nrnn: terminated (SIGTERM): ${shown(file)} stopped; checkpoints already written are intact.\n`);
+    return 143;
+  }
   if (interrupted || signal === 'SIGINT') {
-    process.stderr.write(`\nrnn: interrupted (Ctrl-C): ${path.relative(process.cwd(), file)} stopped; checkpoints already written are intact.\n`);
+    process.stderr.write(`\nrnn: interrupted (Ctrl-C): ${shown(file)} stopped; checkpoints already written are intact.\n`);
     return 130;
   }
   if (signal) {
-    process.stderr.write(`rnn: ${path.relative(process.cwd(), file)} was killed by ${signal}\n`);
+    process.stderr.write(`rnn: ${shown(file)} was killed by ${signal}\n`);
     return 1;
   }
   return code ?? 1;

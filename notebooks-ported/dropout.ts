@@ -37,8 +37,7 @@ let [rnn_outputs, states] = tf.nn.dynamic_rnn(multi_layer_cell, X, { dtype: tf.f
 // ---- beyond the original: dropout only while training, then train on the time series ----
 tf.reset_default_graph();
 X = tf.placeholder(tf.float32, [null, n_steps, n_inputs]);
-// Python: tf.placeholder_with_default(1.0, []); in JS 1.0 is the integer 1, so the float is spelled out.
-keep_prob = tf.placeholder_with_default(tf.constant(1.0, { dtype: tf.float32 }), []);
+keep_prob = tf.placeholder_with_default(1.0, []); // dropout off unless fed (tf1-ts reads the 1.0 as a float)
 cell = new tf.nn.rnn_cell.BasicRNNCell(n_neurons);
 cell_drop = new tf.nn.rnn_cell.DropoutWrapper(cell, { input_keep_prob: keep_prob });
 multi_layer_cell = new tf.nn.rnn_cell.MultiRNNCell(new Array(n_layers).fill(cell_drop));

@@ -8,15 +8,18 @@
  * O(MK + KN + MN) against the product's O(MNK), and keep memory management trivial: one shared
  * memory, grown once to the largest call so far and reused (never shrunk, nothing to free).
  *
- * Threads: a product worth at least PARALLEL_FLOPS is split by columns (by rows when N is
- * narrow) between the calling thread and the helper workers (wasm/worker.js). Workers wait
- * on a futex in the shared memory, after spinning briefly, since products come in bursts (one
- * per RNN step); they start lazily, are unref'd, and are used only once they are ready, so the
- * first product never waits for a thread to boot.
+ * Threads: a product worth at least PARALLEL_FLOPS is cut into chunks (blocks of rows x
+ * columns, each some tens of microseconds of work) that the calling thread and the helper
+ * workers (wasm/worker.js) claim from a shared counter until none is left. So a helper that is
+ * late (asleep, or preempted on a busy machine) costs nothing: the caller does the chunks itself
+ * and only ever waits for a chunk a helper has already started. Helpers spin briefly after each
+ * job, since products come in bursts (a few per RNN step), then sleep on a futex; they start
+ * lazily, are unref'd, and take part once they have instantiated the module, so no product ever
+ * waits for a thread to boot.
  *
  * Environment: TF1TS_WASM=0 disables this path (the JS kernel of matmul.ts runs instead);
  * TF1TS_THREADS=n caps the threads (default: the machine's parallelism, at most 8);
- * TF1TS_GEMM_SPIN=n sets the helpers' spin budget (Atomics.load iterations, default 200000).
+ * TF1TS_GEMM_SPIN_US=n sets how long helpers spin for the next job (default 200 us).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -49,22 +52,50 @@ const PAGE = 65536;
 /** 1 GiB: larger products fall back to the JS kernel. */
 const MAX_PAGES = 16384;
 /** Products below this many flops (2MNK) run on the calling thread alone. */
-export let PARALLEL_FLOPS = 1.5e6;
+let PARALLEL_FLOPS = 1e6;
+/** Smallest chunk, in flops (~10 us of work): smaller ones cost more in claiming than they gain. */
+const CHUNK_FLOPS = 4e5;
 const MAX_THREADS = 8;
-const CTRL_INTS = 32;
+
+/**
+ * The job block shared with the helpers (Int32 words at ctrlBase; worker.js reads the same
+ * layout): the job, its chunk geometry, the claim and done counters, gemm_f32's arguments.
+ */
+const J = {
+  seq: 0, // job sequence number (helpers wait for it to change; -1: exit)
+  next: 1, // next chunk to claim (Atomics.add)
+  done: 2, // chunks finished
+  chunks: 3,
+  rowBlocks: 4,
+  rowsPer: 5,
+  colsPer: 6,
+  M: 7,
+  N: 8,
+  K: 9,
+  A: 10,
+  ars: 11,
+  aks: 12,
+  B: 13,
+  tb: 14,
+  C: 15,
+  beta: 16,
+  pb: 17, // thread t packs into pb + t * pbStride
+  pbStride: 18,
+  scratch: 19, // thread t's edge tile at scratch + t * 128
+  spinUs: 20,
+  ready: 24, // ready[w]: helper w has instantiated the module (words 24..31)
+  words: 32,
+} as const;
 
 interface Helper {
   worker: WorkerT;
-  /** Control block (see worker.js). */
-  c: Int32Array;
-  seq: number;
+  index: number;
 }
-
-/** Set by the worker (control word 18) once it has instantiated the module. */
-const ready = (h: Helper): boolean => h.c[18] === 1;
 
 interface Engine {
   memory: WasmMemory;
+  /** The job block (see J). */
+  job: Int32Array;
   gemm: (...args: number[]) => void;
   tanh: (x: number, y: number, n: number) => void;
   biasAct: (c: number, M: number, N: number, ldc: number, bias: number, act: number) => void;
@@ -98,14 +129,15 @@ function getEngine(): Engine | null {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     const heapBase = (instance.exports.__heap_base as { value: number }).value;
     const ctrlBase = align(heapBase, 64);
-    const scratchBase = ctrlBase + MAX_THREADS * CTRL_INTS * 4;
+    const scratchBase = ctrlBase + J.words * 4;
     const dynBase = scratchBase + MAX_THREADS * 128;
     const envThreads = Number(process.env.TF1TS_THREADS);
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
     const threads = Math.max(1, Math.min(MAX_THREADS, Number.isInteger(envThreads) && envThreads > 0 ? envThreads : cores));
-    const spinEnv = Number(process.env.TF1TS_GEMM_SPIN);
+    const spinEnv = Number(process.env.TF1TS_GEMM_SPIN_US);
     engine = {
       memory,
+      job: new Int32Array(memory.buffer, ctrlBase, J.words),
       gemm: instance.exports.gemm_f32 as (...args: number[]) => void,
       tanh: instance.exports.tanh_f32 as Engine['tanh'],
       biasAct: instance.exports.bias_act_f32 as Engine['biasAct'],
@@ -116,7 +148,7 @@ function getEngine(): Engine | null {
       threads,
       helpers: null,
       module,
-      spin: Number.isFinite(spinEnv) && spinEnv >= 0 ? Math.floor(spinEnv) : 200000,
+      spin: Number.isFinite(spinEnv) && spinEnv >= 0 ? Math.floor(spinEnv) : 200,
     };
   } catch {
     engine = null;
@@ -141,23 +173,22 @@ function ensure(e: Engine, bytes: number): boolean {
   return true;
 }
 
-/** Starts the helper workers (once); they become usable when each reports ready. */
+/** Starts the helper workers (once); each takes part in jobs once it reports ready. */
 function startHelpers(e: Engine): Helper[] {
   if (e.helpers) return e.helpers;
   e.helpers = [];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Worker } = require('worker_threads') as typeof import('worker_threads');
+  const job = e.job;
+  job[J.spinUs] = e.spin;
   for (let w = 1; w < e.threads; w++) {
-    const ctrl = e.ctrlBase + w * CTRL_INTS * 4;
-    const c = new Int32Array(e.memory.buffer, ctrl, CTRL_INTS);
-    c.fill(0);
-    c[17] = e.spin;
+    job[J.ready + w] = 0;
     try {
-      const worker = new Worker(path.join(__dirname, 'wasm', 'worker.js'), { workerData: { module: e.module, memory: e.memory, ctrl } });
+      const worker = new Worker(path.join(__dirname, 'wasm', 'worker.js'), { workerData: { module: e.module, memory: e.memory, ctrl: e.ctrlBase, index: w } });
       worker.unref();
       worker.on('error', () => undefined);
-      worker.on('exit', () => Atomics.store(c, 18, 0));
-      e.helpers.push({ worker, c, seq: 0 });
+      worker.on('exit', () => Atomics.store(job, J.ready + w, 0));
+      e.helpers.push({ worker, index: w });
     } catch {
       break;
     }
@@ -243,21 +274,30 @@ export function wasmTanhF32(x: Float32Array): Float32Array | null {
 /** Runs the product in wasm memory; returns the byte offset of C there, or -1. `extra` floats are reserved after C. */
 function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aOff: number, ta: boolean, B: Float32Array, bOff: number, tb: boolean, Cin: Float32Array | null, cOff: number, extra = 0): number {
   const flops = 2 * M * N * K;
-  let parts = 1;
-  let helpers: Helper[] | null = null;
-  if (e.threads > 1 && flops >= PARALLEL_FLOPS && M * N >= 2 * MR * NR) {
-    helpers = startHelpers(e);
-    for (const h of helpers) if (ready(h)) parts++;
+  let helpers = 0;
+  if (e.threads > 1 && flops >= PARALLEL_FLOPS) {
+    startHelpers(e);
+    for (let w = 1; w < e.threads; w++) if (e.job[J.ready + w] === 1) helpers++;
   }
-  // Split by columns in multiples of NR when N is wide enough, else by rows in multiples of MR.
-  const byCols = parts > 1 && N >= NR * 2 * parts;
-  if (parts > 1 && !byCols && M < MR * 2 * parts) parts = 1;
+  // Chunks: blocks of up to 256 rows (A's block stays in L2) by colsPer columns (a multiple of
+  // NR, at least CHUNK_FLOPS of work, about 4 chunks per thread across N).
+  const threads = helpers + 1;
+  const rowsPer = helpers ? Math.min(align(M, MR), 256) : M;
+  const rowBlocks = Math.ceil(M / rowsPer);
+  let colsPer = N;
+  if (helpers) {
+    const minCols = align(Math.ceil(CHUNK_FLOPS / (2 * rowsPer * K)), NR);
+    const want = align(Math.ceil((N * rowBlocks) / (4 * threads)), NR);
+    colsPer = Math.min(align(N, NR), Math.max(minCols, want, NR));
+  }
+  const colBlocks = Math.ceil(N / colsPer);
+  const chunks = rowBlocks * colBlocks;
+  if (chunks < 2) helpers = 0;
   const kc = Math.min(K, KC);
-  const partCols = byCols ? align(Math.ceil(N / parts), NR) : N;
-  const pbFloats = kc * align(partCols, NR) + 16;
+  const pbStride = align((kc * align(Math.min(colsPer, N), NR) + 16) * 4, 64);
   let p = e.dynBase;
   const pb = p;
-  p += align(pbFloats * 4, 64) * parts;
+  p += pbStride * (helpers ? e.threads : 1);
   const aPtr = p;
   p += align(M * K * 4, 64);
   const bPtr = p;
@@ -272,85 +312,71 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
   const beta = Cin ? 1 : 0;
   const ars = ta ? 1 : K;
   const aks = ta ? M : 1;
-  if (parts === 1) {
-    e.gemm(M, N, K, aPtr, ars, aks, bPtr, tb ? 1 : 0, cPtr, N, 0, N, pb, beta, e.scratchBase);
+  const tbi = tb ? 1 : 0;
+  if (!helpers) {
+    e.gemm(M, N, K, aPtr, ars, aks, bPtr, tbi, cPtr, N, 0, N, pb, beta, e.scratchBase);
     return cPtr;
   }
-  // Thread t gets columns [t*partCols, ...) or rows [t*partRows, ...); the caller takes part 0.
-  const partRows = align(Math.ceil(M / parts), MR);
-  const jobs: Helper[] = [];
-  const args: number[][] = [];
-  let t = 1;
-  for (const h of helpers!) {
-    if (!ready(h) || t >= parts) continue;
-    const pbT = pb + t * align(pbFloats * 4, 64);
-    const scratch = e.scratchBase + t * 128;
-    let a: number[];
-    if (byCols) {
-      const n0 = Math.min(N, t * partCols);
-      const n1 = Math.min(N, n0 + partCols);
-      a = [M, N, K, aPtr, ars, aks, bPtr, tb ? 1 : 0, cPtr, N, n0, n1, pbT, beta, scratch];
-    } else {
-      const m0 = Math.min(M, t * partRows);
-      const m1 = Math.min(M, m0 + partRows);
-      a = [m1 - m0, N, K, aPtr + m0 * ars * 4, ars, aks, bPtr, tb ? 1 : 0, cPtr + m0 * N * 4, N, 0, N, pbT, beta, scratch];
-    }
-    const c = h.c;
-    for (let i = 0; i < a.length; i++) c[2 + i] = a[i];
-    h.seq = h.seq >= 0x3fffffff ? 1 : h.seq + 1;
-    Atomics.store(c, 0, h.seq);
-    Atomics.notify(c, 0);
-    jobs.push(h);
-    args.push(a);
-    t++;
+  const job = e.job;
+  job[J.rowBlocks] = rowBlocks;
+  job[J.rowsPer] = rowsPer;
+  job[J.colsPer] = colsPer;
+  job[J.M] = M;
+  job[J.N] = N;
+  job[J.K] = K;
+  job[J.A] = aPtr;
+  job[J.ars] = ars;
+  job[J.aks] = aks;
+  job[J.B] = bPtr;
+  job[J.tb] = tbi;
+  job[J.C] = cPtr;
+  job[J.beta] = beta;
+  job[J.pb] = pb;
+  job[J.pbStride] = pbStride;
+  job[J.scratch] = e.scratchBase;
+  Atomics.store(job, J.done, 0);
+  Atomics.store(job, J.chunks, chunks);
+  Atomics.store(job, J.next, 0); // from here on helpers may claim chunks
+  const seq = job[J.seq] >= 0x3fffffff ? 1 : job[J.seq] + 1;
+  Atomics.store(job, J.seq, seq);
+  Atomics.notify(job, J.seq);
+  // The caller claims chunks too, until none is left.
+  let c: number;
+  while ((c = Atomics.add(job, J.next, 1)) < chunks) {
+    const rb = c % rowBlocks;
+    const i0 = rb * rowsPer;
+    const n0 = ((c - rb) / rowBlocks) * colsPer;
+    e.gemm(Math.min(rowsPer, M - i0), N, K, aPtr + i0 * ars * 4, ars, aks, bPtr, tbi, cPtr + i0 * N * 4, N, n0, Math.min(N, n0 + colsPer), pb, beta, e.scratchBase);
+    Atomics.add(job, J.done, 1);
   }
-  const t0 = performance.now();
-  if (byCols) e.gemm(M, N, K, aPtr, ars, aks, bPtr, tb ? 1 : 0, cPtr, N, 0, Math.min(N, partCols), pb, beta, e.scratchBase);
-  else e.gemm(Math.min(M, partRows), N, K, aPtr, ars, aks, bPtr, tb ? 1 : 0, cPtr, N, 0, N, pb, beta, e.scratchBase);
-  const own = performance.now() - t0;
-  for (let j = 0; j < jobs.length; j++) {
-    const c = jobs[j].c;
-    const seq = jobs[j].seq;
-    let done = Atomics.load(c, 1);
-    for (let n = 100000; done !== seq && n > 0; n--) done = Atomics.load(c, 1);
-    while (done !== seq) {
-      Atomics.wait(c, 1, done, 20);
-      done = Atomics.load(c, 1);
-      if (done !== seq && performance.now() - t0 > 2000 + 50 * own) {
-        // The helper is gone (terminated, or starved for seconds): retire it and do its part here.
-        Atomics.store(c, 18, 0);
-        const a = args[j];
-        a[a.length - 1] = e.scratchBase;
-        a[a.length - 3] = pb;
-        e.gemm(...a);
-        break;
-      }
-    }
-    if (c[19] !== 0) {
-      c[19] = 0;
-      throw new Error('gemm helper thread failed');
-    }
+  // Then waits for the chunks helpers have started (they finish them: they never abandon one).
+  let done = Atomics.load(job, J.done);
+  for (let n = 0; done < chunks; n++) {
+    if (n > 2000) Atomics.wait(job, J.done, done, 1);
+    done = Atomics.load(job, J.done);
   }
   return cPtr;
 }
 
-/** Tunables for the bench script. */
-export function setParallelFlops(f: number): void {
-  PARALLEL_FLOPS = f;
+/** Products below `flops` run on the calling thread alone (for experiments and benchmarks). */
+export function setParallelFlops(flops: number): void {
+  PARALLEL_FLOPS = flops;
 }
 
-/** Number of threads a large product uses now (1 until the helpers are up). */
+/** Number of threads a large product uses now (1 until the helpers are up; 0 without wasm). */
 export function gemmThreads(): number {
   const e = getEngine();
   if (!e) return 0;
-  return 1 + (e.helpers ? e.helpers.filter(ready).length : 0);
+  let n = 1;
+  if (e.helpers) for (const h of e.helpers) if (e.job[J.ready + h.index] === 1) n++;
+  return n;
 }
 
 /** Starts the helper threads now and resolves when they are ready (for benchmarks). */
 export async function warmGemmThreads(): Promise<number> {
   const e = getEngine();
   if (!e || e.threads < 2) return gemmThreads();
-  const hs = startHelpers(e);
-  for (let i = 0; i < 200 && hs.some((h) => !ready(h)); i++) await new Promise((r) => setTimeout(r, 10));
+  startHelpers(e);
+  for (let i = 0; i < 300 && gemmThreads() < e.threads; i++) await new Promise((r) => setTimeout(r, 10));
   return gemmThreads();
 }

@@ -1,0 +1,111 @@
+// The notebook's models give the same results on the CPU backend and on gpu.js (each mode
+// available here): the hand-built RNN, the variable-length dynamic_rnn example and a short
+// MNIST training run. Tolerance: float32 on the device, rtol 1e-3 / atol 1e-4 after training
+// steps (errors compound a little through Adam); 1e-4 / 1e-5 for single forward passes.
+import * as tf from 'tf1-ts';
+import { Backend } from '../../src/backend/backend';
+import { CpuBackend } from '../../src/backend/cpu/index';
+import { createGpuBackend, gpuAvailability } from '../../src/backend/gpu/index';
+import { read_data_sets } from '../../src/data/mnist';
+import { NDArray } from '../../src/ndarray/ndarray';
+
+const avail = gpuAvailability();
+const modes: ('headlessgl' | 'webasm')[] = [];
+if (avail.headlessgl) modes.push('headlessgl');
+else if (process.env.CI) {
+  test('headless-gl is available in CI', () => {
+    throw new Error(`gpu.js headless-gl is unavailable in CI (${avail.reasons.headlessgl ?? 'unknown reason'}): run the suite under xvfb-run -a with gl built`);
+  });
+}
+if (avail.webasm) modes.push('webasm');
+
+function expectClose(a: NDArray, b: NDArray, rtol: number, atol: number): void {
+  expect(a.shape).toEqual(b.shape);
+  for (let i = 0; i < a.size; i++) {
+    const d = Math.abs(a.data[i] - b.data[i]);
+    if (d > atol + rtol * Math.abs(b.data[i])) throw new Error(`element ${i}: ${a.data[i]} vs ${b.data[i]} (|diff| ${d})`);
+  }
+}
+
+function manualRnn(backend: Backend): NDArray[] {
+  tf.reset_default_graph();
+  tf.set_random_seed(1);
+  const X0 = tf.placeholder(tf.float32, [null, 3]);
+  const X1 = tf.placeholder(tf.float32, [null, 3]);
+  const Wx = new tf.Variable(tf.random_normal([3, 5]));
+  const Wy = new tf.Variable(tf.random_normal([5, 5]));
+  const b = new tf.Variable(tf.zeros([1, 5]));
+  const Y0 = tf.tanh(tf.matmul(X0, Wx).add(b));
+  const Y1 = tf.tanh(tf.matmul(Y0, Wy).add(tf.matmul(X1, Wx)).add(b));
+  const init = tf.global_variables_initializer();
+  using sess = new tf.Session({ backend });
+  sess.run(init);
+  return sess.run([Y0, Y1], [
+    [X0, [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 0, 1]]],
+    [X1, [[9, 8, 7], [0, 0, 0], [6, 5, 4], [3, 2, 1]]],
+  ]);
+}
+
+function variableLength(backend: Backend): NDArray[] {
+  tf.reset_default_graph();
+  tf.set_random_seed(2);
+  const seq = tf.placeholder(tf.int32, [null]);
+  const X = tf.placeholder(tf.float32, [null, 2, 3]);
+  const cell = new tf.nn.rnn_cell.BasicRNNCell(5);
+  const [outputs, states] = tf.nn.dynamic_rnn(cell, X, { dtype: tf.float32, sequence_length: seq });
+  using sess = new tf.Session({ backend });
+  sess.run(tf.global_variables_initializer());
+  const X_batch = [[[0, 1, 2], [9, 8, 7]], [[3, 4, 5], [0, 0, 0]], [[6, 7, 8], [6, 5, 4]], [[9, 0, 1], [3, 2, 1]]];
+  return sess.run([outputs, states] as const, [[X, X_batch], [seq, [2, 1, 2, 2]]]) as NDArray[];
+}
+
+const mnist = read_data_sets('/tmp/data', { seed: 3, verbose: false });
+
+function mnistSteps(backend: Backend, steps: number): NDArray[] {
+  tf.reset_default_graph();
+  tf.set_random_seed(3);
+  const X = tf.placeholder(tf.float32, [null, 28, 28]);
+  const y = tf.placeholder(tf.int32, [null]);
+  const cell = new tf.nn.rnn_cell.BasicRNNCell(20);
+  const [, states] = tf.nn.dynamic_rnn(cell, X, { dtype: tf.float32 });
+  const logits = tf.contrib.layers.fully_connected(states, 10, { activation_fn: null });
+  const loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits({ labels: y, logits }));
+  const train = new tf.train.AdamOptimizer(0.01).minimize(loss);
+  using sess = new tf.Session({ backend });
+  sess.run(tf.global_variables_initializer());
+  const images = mnist.train.images.reshape([-1, 28, 28]);
+  const batch = new NDArray(images.data.slice(0, 20 * 784), [20, 28, 28], tf.float32);
+  const labels = new NDArray(mnist.train.labels.data.slice(0, 20), [20], tf.int32);
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) losses.push((sess.run([train, loss], [[X, batch], [y, labels]])[1] as NDArray).item());
+  return [new NDArray(Float32Array.from(losses), [steps], tf.float32), sess.run(logits, [[X, batch]]) as NDArray];
+}
+
+const cpu = new CpuBackend();
+
+describe.each(modes)('gpu.js %s gives the CPU backend results', (mode) => {
+  const gpu = createGpuBackend(mode);
+
+  it("the notebook's hand-built RNN", () => {
+    const [a0, a1] = manualRnn(cpu);
+    const [g0, g1] = manualRnn(gpu);
+    expectClose(g0, a0, 1e-4, 1e-5);
+    expectClose(g1, a1, 1e-4, 1e-5);
+  });
+
+  it('the variable-length dynamic_rnn example (zeros past the length, state = last valid output)', () => {
+    const [ao, as] = variableLength(cpu);
+    const [go, gs] = variableLength(gpu);
+    expectClose(go, ao, 1e-4, 1e-5);
+    expectClose(gs, as, 1e-4, 1e-5);
+    for (let j = 0; j < 5; j++) expect(go.get(1, 1, j)).toBe(0);
+  });
+
+  it('a short MNIST RNN training run (5 Adam steps)', () => {
+    const [al, alog] = mnistSteps(cpu, 5);
+    const [gl, glog] = mnistSteps(gpu, 5);
+    expectClose(gl, al, 1e-3, 1e-4);
+    expectClose(glog, alog, 1e-3, 1e-3);
+    expect(gl.data[4]).toBeLessThan(gl.data[0]);
+  });
+});
