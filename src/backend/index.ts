@@ -10,6 +10,21 @@ export type BackendName = 'cpu' | 'gpu' | 'auto';
 
 const instances = new Map<string, Backend>();
 
+/**
+ * headless-gl cannot tell a GPU from Mesa's software renderer (llvmpipe under Xvfb), so 'auto'
+ * also asks the OS for a GPU device node: a DRM render node or an NVIDIA device.
+ */
+function hardwareGpuPresent(): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('fs') as typeof import('fs');
+  try {
+    if (fs.existsSync('/dev/nvidia0')) return true;
+    return fs.readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
+  } catch {
+    return false;
+  }
+}
+
 export function getBackend(name: BackendName): Backend {
   const cached = instances.get(name);
   if (cached) return cached;
@@ -20,7 +35,7 @@ export function getBackend(name: BackendName): Backend {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const gpu = require('./gpu/index') as typeof import('./gpu/index');
     if (name === 'gpu') b = gpu.createGpuBackend('auto');
-    else b = gpu.gpuAvailability().hasRealContext ? gpu.createGpuBackend('auto') : getBackend('cpu');
+    else b = gpu.gpuAvailability().hasRealContext && hardwareGpuPresent() ? gpu.createGpuBackend('auto') : getBackend('cpu');
   } else throw new ValueError(`Unknown backend '${String(name)}': expected 'cpu', 'gpu' or 'auto'`);
   instances.set(name, b);
   return b;

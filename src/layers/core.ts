@@ -13,7 +13,7 @@ import { concat, reshape, shape, slice } from '../ops/array_ops';
 import { matmul, relu } from '../ops/math_ops';
 import { bias_add } from '../ops/nn_ops';
 import { Variable } from '../ops/state_ops';
-import { InitializerLike, Regularizer, ReuseMode, get_variable, variable_scope } from '../ops/variable_scope';
+import { AUTO_REUSE, InitializerLike, Regularizer, ReuseMode, get_variable, variable_scope } from '../ops/variable_scope';
 import { xavier_initializer, zeros_initializer } from '../ops/init_ops';
 
 export type Activation = (x: Tensor) => Tensor;
@@ -121,10 +121,10 @@ export function dense(inputs: TensorLike, units: number, opts: DenseOptions = {}
   const n = checkUnits(units, 'units');
   const x = convert_to_tensor(inputs);
   const reuse = o.reuse ?? null;
-  // A named layer takes its name as scope; an unnamed one a unique 'dense', 'dense_1', ...
+  // A named (or reusing) layer takes its name as scope; an unnamed one a unique 'dense', 'dense_1', ...
   const name = o.name ?? null;
   const scopeArgs: [string | null, { default_name?: string; reuse: ReuseMode | null }] =
-    name !== null ? [name, { reuse }] : reuse === true ? ['dense', { reuse }] : [null, { default_name: 'dense', reuse }];
+    name !== null ? [name, { reuse }] : reuse === true || reuse === AUTO_REUSE ? ['dense', { reuse }] : [null, { default_name: 'dense', reuse }];
   return variable_scope(scopeArgs[0], scopeArgs[1], () => {
     const { outputs } = denseCore(x, {
       units: n,

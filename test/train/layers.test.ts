@@ -183,6 +183,12 @@ describe('tf.layers.dense', () => {
     const out = sess.run([a, b], [[x, [[[1, 2, 3], [0, 0, 1], [1, 1, 1], [2, 0, 0], [0, 0, 0]]]]]);
     expect(out[0].tolist()).toEqual([[[6, 6], [1, 1], [3, 3], [2, 2], [0, 0]]]);
     expect(out[1].tolist()).toEqual(out[0].tolist());
+    // reuse=AUTO_REUSE without a name: the 'dense' scope, created once then shared.
+    const c = tf.layers.dense(x, 2, { reuse: tf.AUTO_REUSE });
+    const d = tf.layers.dense(x, 2, { reuse: tf.AUTO_REUSE });
+    expect(tf.global_variables().map((v) => v.op.name)).toEqual(['proj/kernel', 'dense/kernel', 'dense/bias']);
+    void c;
+    void d;
   });
 
   test('the scope initializer applies to the kernel, not to the zero bias', () => {

@@ -62,8 +62,8 @@ const MAX_THREADS = 8;
  * layout): the job, its chunk geometry, the claim and done counters, gemm_f32's arguments.
  */
 const J = {
-  seq: 0, // job sequence number (helpers wait for it to change; -1: exit)
-  next: 1, // next chunk to claim (Atomics.add)
+  seq: 0, // job sequence number, 1..0x7fff (helpers wait for it to change; -1: exit)
+  next: 1, // (seq << 16) | next chunk to claim, claimed by compare-and-swap (see claim)
   done: 2, // chunks finished
   chunks: 3,
   rowBlocks: 4,
@@ -90,6 +90,21 @@ const J = {
 interface Helper {
   worker: WorkerT;
   index: number;
+}
+
+/**
+ * Claims the next chunk of job `seq` (-1 when none is left). The counter carries the job's
+ * sequence number, so a helper that wakes up late can never claim a chunk of a later job: a
+ * chunk claimed is a chunk of the job whose arguments are in the block, and that job cannot end
+ * (nor the block change) before the chunk is counted done.
+ */
+function claim(job: Int32Array, seq: number, chunks: number): number {
+  for (;;) {
+    const v = Atomics.load(job, J.next);
+    const c = v & 0xffff;
+    if (v >>> 16 !== seq || c >= chunks) return -1;
+    if (Atomics.compareExchange(job, J.next, v, v + 1) === v) return c;
+  }
 }
 
 interface Engine {
@@ -292,7 +307,7 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
   }
   const colBlocks = Math.ceil(N / colsPer);
   const chunks = rowBlocks * colBlocks;
-  if (chunks < 2) helpers = 0;
+  if (chunks < 2 || chunks > 0xffff) helpers = 0;
   const kc = Math.min(K, KC);
   const pbStride = align((kc * align(Math.min(colsPer, N), NR) + 16) * 4, 64);
   let p = e.dynBase;
@@ -336,13 +351,13 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
   job[J.scratch] = e.scratchBase;
   Atomics.store(job, J.done, 0);
   Atomics.store(job, J.chunks, chunks);
-  Atomics.store(job, J.next, 0); // from here on helpers may claim chunks
-  const seq = job[J.seq] >= 0x3fffffff ? 1 : job[J.seq] + 1;
+  const seq = job[J.seq] >= 0x7fff ? 1 : job[J.seq] + 1;
+  Atomics.store(job, J.next, seq << 16); // from here on helpers may claim chunks
   Atomics.store(job, J.seq, seq);
   Atomics.notify(job, J.seq);
   // The caller claims chunks too, until none is left.
   let c: number;
-  while ((c = Atomics.add(job, J.next, 1)) < chunks) {
+  while ((c = claim(job, seq, chunks)) >= 0) {
     const rb = c % rowBlocks;
     const i0 = rb * rowsPer;
     const n0 = ((c - rb) / rowBlocks) * colsPer;

@@ -1,38 +1,63 @@
 /*
- * A helper thread of the WebAssembly gemm (see ../wasm_kernels.ts). Plain JavaScript, so that it
- * runs without a TypeScript loader. It instantiates the same module on the same shared memory
- * and then never returns to its event loop: it waits on its control block for a job (spinning
- * a little first, since jobs tend to come in bursts), runs gemm_f32 on the columns it was
- * given, and signals completion.
- *
- * Control block (Int32Array at workerData.ctrl): [0] job sequence number (negative: exit),
- * [1] last finished sequence number, [2..16] gemm_f32's arguments, [17] spin budget in
- * iterations before sleeping, [18] 1 once this thread is ready, [19] 1 if a job failed.
+ * A helper thread of the WebAssembly kernels (see ../wasm_kernels.ts, whose `J` is the layout
+ * of the job block used here). Plain JavaScript, so that it runs without a TypeScript loader.
+ * It instantiates the module on the shared memory and then never returns to its event loop:
+ * it waits for a job (spinning a little first, since products come in bursts), claims chunks of
+ * it until none is left, and waits again.
  */
 'use strict';
 const { workerData } = require('worker_threads');
 
-const { module: wasmModule, memory, ctrl: ctrlByte } = workerData;
+const { module: wasmModule, memory, ctrl, index } = workerData;
 const instance = new WebAssembly.Instance(wasmModule, { env: { memory } });
 const gemm = instance.exports.gemm_f32;
-const c = new Int32Array(memory.buffer, ctrlByte, 32);
-Atomics.store(c, 18, 1);
+const job = new Int32Array(memory.buffer, ctrl, 32);
+// J's word numbers
+const SEQ = 0, NEXT = 1, DONE = 2, CHUNKS = 3, ROW_BLOCKS = 4, ROWS_PER = 5, COLS_PER = 6, M_ = 7, N_ = 8, K_ = 9;
+const A_ = 10, ARS = 11, AKS = 12, B_ = 13, TB = 14, C_ = 15, BETA = 16, PB = 17, PB_STRIDE = 18, SCRATCH = 19, SPIN_US = 20, READY = 24;
 
-let seen = 0;
+function claim(seq, chunks) {
+  for (;;) {
+    const v = Atomics.load(job, NEXT);
+    const c = v & 0xffff;
+    if (v >>> 16 !== seq || c >= chunks) return -1;
+    if (Atomics.compareExchange(job, NEXT, v, v + 1) === v) return c;
+  }
+}
+
+function work(seq) {
+  const chunks = Atomics.load(job, CHUNKS);
+  let c;
+  while ((c = claim(seq, chunks)) >= 0) {
+    // The job cannot change before this chunk is counted done: its arguments are stable.
+    const rowBlocks = job[ROW_BLOCKS], rowsPer = job[ROWS_PER], colsPer = job[COLS_PER];
+    const M = job[M_], N = job[N_], ars = job[ARS];
+    const rb = c % rowBlocks;
+    const i0 = rb * rowsPer;
+    const n0 = ((c - rb) / rowBlocks) * colsPer;
+    gemm(Math.min(rowsPer, M - i0), N, job[K_], job[A_] + i0 * ars * 4, ars, job[AKS], job[B_], job[TB], job[C_] + i0 * N * 4, N,
+      n0, Math.min(N, n0 + colsPer), job[PB] + index * job[PB_STRIDE], job[BETA], job[SCRATCH] + index * 128);
+    Atomics.add(job, DONE, 1);
+    Atomics.notify(job, DONE);
+  }
+}
+
+Atomics.store(job, READY + index, 1);
+let seen = Atomics.load(job, SEQ);
 for (;;) {
-  let s = Atomics.load(c, 0);
-  for (let n = c[17]; s === seen && n > 0; n--) s = Atomics.load(c, 0);
+  let s = Atomics.load(job, SEQ);
   if (s === seen) {
-    Atomics.wait(c, 0, seen);
+    const until = performance.now() + job[SPIN_US] / 1000;
+    for (let n = 1; s === seen; n++) {
+      s = Atomics.load(job, SEQ);
+      if ((n & 255) === 0 && performance.now() > until) break;
+    }
+  }
+  if (s === seen) {
+    Atomics.wait(job, SEQ, seen);
     continue;
   }
   if (s < 0) break;
   seen = s;
-  try {
-    gemm(c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15], c[16]);
-  } catch {
-    c[19] = 1;
-  }
-  Atomics.store(c, 1, s);
-  Atomics.notify(c, 1);
+  work(s);
 }
