@@ -373,6 +373,11 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
   return cPtr;
 }
 
+/** DEBUG */
+export function __job(): Int32Array | null {
+  return getEngine()?.job ?? null;
+}
+
 /** Products below `flops` run on the calling thread alone (for experiments and benchmarks). */
 export function setParallelFlops(flops: number): void {
   PARALLEL_FLOPS = flops;

@@ -38,6 +38,7 @@ function work(seq) {
     gemm(Math.min(rowsPer, M - i0), N, job[K_], job[A_] + i0 * ars * 4, ars, job[AKS], job[B_], job[TB], job[C_] + i0 * N * 4, N,
       n0, Math.min(N, n0 + colsPer), job[PB] + index * job[PB_STRIDE], job[BETA], job[SCRATCH] + index * 128);
     Atomics.add(job, DONE, 1);
+    Atomics.add(job, 21, 1);
     Atomics.notify(job, DONE);
   }
 }
