@@ -38,6 +38,8 @@ export const GraphKeys = {
   SAVERS: 'savers',
   LOSSES: 'losses',
   SUMMARIES: 'summaries',
+  REGULARIZATION_LOSSES: 'regularization_losses',
+  TRAIN_OP: 'train_op',
 } as const;
 
 /** Hooks installed by the session module so tensors and ops can run themselves (eval/run). */
