@@ -130,7 +130,8 @@ const mnistChecks: CellSpec = {
         series: [
           { name: 'original test', x: epochs(o.test.length), y: o.test, mark: 'line' },
           { name: 'original train (last batch)', x: epochs(o.train.length), y: o.train, mark: 'point' },
-          { name: 'ported test', x: epochs(p.test.length), y: p.test, mark: 'line' },
+          // A one-point line draws nothing (--epochs 1, the default): show a single epoch as a point.
+          { name: 'ported test', x: epochs(p.test.length), y: p.test, mark: p.test.length > 1 ? 'line' : 'point' },
           { name: 'ported train (last batch)', x: epochs(p.train.length), y: p.train, mark: 'point' },
         ],
       },

@@ -44,23 +44,19 @@ const init = tf.global_variables_initializer();
   using sess = new tf.Session();
   init.run();
   // In [None]#1: training.
-  const trained = trainTimeSeries(sess, { X, y, outputs, loss, training_op, n_iterations: opts.iterations, label: 'creative_rnn model' });
+  const trained = trainTimeSeries(sess, { X, y, outputs, loss, training_op,
+                                          n_iterations: opts.iterations, label: 'creative_rnn model' });
 
   In('None#5');
-  const sequence: number[] = new Array<number>(n_steps).fill(0.0); // seed sequence that are n_steps long
+  const sequence = new Array<number>(n_steps).fill(0.0); // seed sequence that are n_steps long
   // print(sequence)
   for (let iteration = 0; iteration < 300; iteration++) {
     const X_batch = np.array(sequence.slice(-n_steps), np.float32).reshape(1, n_steps, 1);
     const y_pred = sess.run(outputs, [[X, X_batch]]);
     sequence.push(y_pred.get(0, -1, 0));
   }
-  plot({
-    id: 'creative_sequence',
-    title: 'Creative sequence (20 zeros as seed, then 300 generated values)',
-    kind: 'line',
-    x_label: 'time',
-    y_label: 'value',
-    series: [{ name: 'sequence', x: np.multiply(np.arange(sequence.length), resolution).data, y: sequence }],
-  });
+  const t = np.multiply(np.arange(sequence.length), resolution); // time of each value
+  plot({ id: 'creative_sequence', title: 'Creative sequence (seed: 20 zeros)', x_label: 'time',
+         y_label: 'value', series: [{ name: 'sequence', x: t.data, y: sequence }] });
   reportTimeSeries(sess, 'creative_rnn_model', 'The generating model', { X, outputs }, trained);
 }

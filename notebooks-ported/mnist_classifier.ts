@@ -40,7 +40,7 @@ const [outputs, states] = tf.nn.dynamic_rnn(basic_cell, X, { dtype: tf.float32 }
 
 const logits = fully_connected(states, n_outputs, { activation_fn: null });
 const xentropy = tf.nn.sparse_softmax_cross_entropy_with_logits({ labels: y,
-                                                                  logits: logits });
+                                                          logits: logits });
 
 const loss = tf.reduce_mean(xentropy);
 const optimizer = new tf.train.AdamOptimizer({ learning_rate: learning_rate });
@@ -59,23 +59,23 @@ metric('test_examples', X_test.shape[0]);
 In(34);
 const n_epochs = opts.epochs; // the original: 100
 const batch_size = 150;
-const n_batches = opts['iterations-per-epoch'] || Math.floor(mnist.train.num_examples / batch_size);
+const n_batches = opts['iterations-per-epoch'] || // mnist.train.num_examples // batch_size:
+  Math.floor(mnist.train.num_examples / batch_size);
 
 {
   using sess = new tf.Session();
   init.run();
-  const bar = progressBar('mnist', n_epochs * n_batches);
+  const bar = progressBar('mnist', n_epochs * n_batches); // on stderr
   for (let epoch = 0; epoch < n_epochs; epoch++) {
     let X_batch, y_batch;
     for (let iteration = 0; iteration < n_batches; iteration++) {
       [X_batch, y_batch] = mnist.train.next_batch(batch_size);
       X_batch = X_batch.reshape([-1, n_steps, n_inputs]);
       sess.run(training_op, [[X, X_batch], [y, y_batch]]);
-      bar.update(epoch * n_batches + iteration + 1, `epoch ${epoch}`);
+      bar.tick(`epoch ${epoch}`);
     }
     const acc_train = accuracy.eval([[X, X_batch!], [y, y_batch!]]);
     const acc_test = accuracy.eval([[X, X_test], [y, y_test]]);
-    bar.update(epoch * n_batches + n_batches, `epoch ${epoch}: test accuracy ${acc_test}`);
     bar.print(() => console.log(epoch, 'Train accuracy', acc_train, 'Test accuracy:', acc_test));
     metric('train_accuracy', acc_train.item());
     metric('test_accuracy', acc_test.item());

@@ -4,13 +4,15 @@
 //
 // The original only creates the cell. Beyond it, the port runs the cell over the time series
 // with dynamic_rnn, projects its outputs as In [None]#4 does and trains it briefly
-// (--iterations, default 300), logging to stderr only (the cell prints nothing).
+// (--iterations, default 500), logging to stderr only (the cell prints nothing).
 import * as tf from 'tf1-ts';
 import { In } from 'tf1-ts/notebook';
 import { parseIntOptions } from './common/args';
 import { reportTimeSeries, trainTimeSeries } from './common/train_time_series';
 
-const opts = parseIntOptions('peepholes', { iterations: 300 }, { iterations: 'training iterations on the time series (beyond the original)' });
+const opts = parseIntOptions('peepholes', { iterations: 500 }, { iterations: 'training iterations on the time series (beyond the original)' });
+
+const fully_connected = tf.contrib.layers.fully_connected; // imported in In [28]
 
 // Carried over from In [36] (time_series) and In [53] (deep_rnn).
 const n_steps = 20;
@@ -24,8 +26,9 @@ const lstm_cell = new tf.nn.rnn_cell.LSTMCell(n_neurons, { use_peepholes: true }
 // ---- beyond the original: run the peephole LSTM on the time series and train it ----
 const X = tf.placeholder(tf.float32, [null, n_steps, n_inputs]);
 const y = tf.placeholder(tf.float32, [null, n_steps, n_outputs]);
-const [rnn_outputs, states] = tf.nn.dynamic_rnn(lstm_cell, X, { dtype: tf.float32 }); // states: LSTMStateTuple(c, h)
-const stacked_outputs = tf.contrib.layers.fully_connected(tf.reshape(rnn_outputs, [-1, n_neurons]), n_outputs, { activation_fn: null });
+const [rnn_outputs, states] = tf.nn.dynamic_rnn(lstm_cell, X, { dtype: tf.float32 });
+const stacked_outputs = fully_connected(tf.reshape(rnn_outputs, [-1, n_neurons]), n_outputs,
+                                        { activation_fn: null });
 const outputs = tf.reshape(stacked_outputs, [-1, n_steps, n_outputs]);
 const loss = tf.reduce_mean(tf.square(outputs.sub(y)));
 const training_op = new tf.train.AdamOptimizer({ learning_rate: 0.001 }).minimize(loss);
@@ -33,5 +36,7 @@ const training_op = new tf.train.AdamOptimizer({ learning_rate: 0.001 }).minimiz
   using sess = new tf.Session();
   tf.global_variables_initializer().run();
   const o = { X, y, outputs, loss, training_op, n_iterations: opts.iterations, label: 'peepholes' };
-  reportTimeSeries(sess, 'peepholes', `LSTMCell with peepholes (state: c ${states.c.shape}, h ${states.h.shape})`, o, trainTimeSeries(sess, o));
+  const result = trainTimeSeries(sess, o); // logs on stderr
+  const state = `state LSTMStateTuple(c ${states.c.shape}, h ${states.h.shape})`;
+  reportTimeSeries(sess, 'peepholes', `LSTMCell with peepholes, ${state}`, o, result);
 }

@@ -62,37 +62,31 @@ const batch_size = 50;
 {
   using sess = new tf.Session();
   init.run();
-  const bar = progressBar('time series', n_iterations);
+  const bar = progressBar('time series', n_iterations); // on stderr
   for (let iteration = 0; iteration < n_iterations; iteration++) {
     const [X_batch, y_batch] = next_batch(batch_size, n_steps); // fetch next training batch
     sess.run(training_op, [[X, X_batch], [y, y_batch]]);
     if (iteration % 100 === 0) {
       const mse = loss.eval([[X, X_batch], [y, y_batch]]);
       bar.print(() => console.log(iteration, '\tmse', mse));
-      bar.update(iteration + 1, `mse ${mse}`);
-    } else bar.update(iteration + 1);
+    }
+    bar.tick();
   }
   bar.stop();
-  // Not in the original: the trained model's MSE on 10 fresh batches, the number checks.ts bounds.
+  // Not in the original: the trained model's MSE on 10 fresh batches (bounded by checks.ts).
   const [X_eval, y_eval] = next_batch(10 * batch_size, n_steps);
   const final_mse = loss.eval([[X, X_eval], [y, y_eval]]).item();
-  console.log(`final mse ${final_mse.toPrecision(6)} (after ${n_iterations} iterations, on ${10 * batch_size} fresh windows)`);
+  console.log(`final mse ${final_mse.toPrecision(6)} ` +
+              `(after ${n_iterations} iterations, on ${10 * batch_size} fresh windows)`);
   metric('final_mse', final_mse);
 
   In('None#2');
-  const { t, X_new, target } = test_window(n_steps); // New sequences: the window starting at t = 12.2
+  const { t_in, t, X_new, target } = test_window(n_steps); // New sequences (the book's: from t = 12.2)
   const y_pred = sess.run(outputs, [[X, X_new]]);
-  plot({
-    id: 'time_series_prediction',
-    title: 'Testing the model',
-    kind: 'line',
-    x_label: 'time',
-    y_label: 'value',
-    series: [
-      { name: 'target', x: t.data, y: target.data, mark: 'point' },
-      { name: 'prediction', x: t.data, y: y_pred.reshape([-1]).data, mark: 'point' },
-    ],
-  });
+  plot({ id: 'time_series_prediction', title: 'Testing the model', x_label: 'time', y_label: 'value',
+         series: [{ name: 'instance', x: t_in.data, y: X_new.data, mark: 'line' },
+                  { name: 'target', x: t.data, y: target.data, mark: 'point' },
+                  { name: 'prediction', x: t.data, y: y_pred.data, mark: 'point' }] });
 }
 
 In('None#3');

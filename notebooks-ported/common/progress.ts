@@ -10,6 +10,8 @@ import { SingleBar } from 'cli-progress';
 export interface Progress {
   /** Sets the number of finished steps and, optionally, the text shown after the bar. */
   update(done: number, info?: string): void;
+  /** One more step done (and, optionally, new text after the bar). */
+  tick(info?: string): void;
   /** Runs `print` (which writes to stdout) without mixing its text into the bar's line. */
   print(print: () => void): void;
   stop(): void;
@@ -30,15 +32,19 @@ export function progressBar(label: string, total: number): Progress {
   });
   bar.start(total, 0, { info: '' });
   let last = Date.now();
+  let done = 0;
   const redraw = (): void => {
     last = Date.now();
     bar.render();
   };
+  const update = (n: number, info?: string): void => {
+    done = n;
+    bar.update(n, info === undefined ? {} : { info });
+    if (!tty && Date.now() - last >= PIPE_EVERY_MS) redraw();
+  };
   return {
-    update: (done, info) => {
-      bar.update(done, info === undefined ? {} : { info });
-      if (!tty && Date.now() - last >= PIPE_EVERY_MS) redraw();
-    },
+    update,
+    tick: (info) => update(done + 1, info),
     print: (print) => {
       if (tty) {
         process.stderr.clearLine(0);

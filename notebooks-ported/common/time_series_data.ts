@@ -32,12 +32,14 @@ export function next_batch(batch_size: number, n_steps: number): [NDArray, NDArr
 }
 
 /**
- * The book's test window: n_steps + 1 instants from t = 12.2. Returns the instants of the
- * targets (t_instance[1:]), the inputs X_new [1, n_steps, 1] and the targets [n_steps].
+ * The book's test window: n_steps + 1 instants from t = 12.2. Returns the instants of the inputs
+ * (t_instance[:-1]) and of the targets (t_instance[1:]), the inputs X_new [1, n_steps, 1] and
+ * the targets [n_steps].
  */
-export function test_window(n_steps: number, start = 12.2): { t: NDArray; X_new: NDArray; target: NDArray } {
+export function test_window(n_steps: number, start = 12.2): { t_in: NDArray; t: NDArray; X_new: NDArray; target: NDArray } {
   const t_instance = np.linspace(start, start + resolution * (n_steps + 1), n_steps + 1);
-  const X_new = np.reshape(time_series(np.getitem(t_instance, ':-1')), [-1, n_steps, 1]);
+  const t_in = np.getitem(t_instance, ':-1');
+  const X_new = np.reshape(time_series(t_in), [-1, n_steps, 1]);
   const t = np.getitem(t_instance, '1:');
-  return { t, X_new, target: time_series(t) };
+  return { t_in, t, X_new, target: time_series(t) };
 }

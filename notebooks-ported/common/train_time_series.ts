@@ -29,38 +29,43 @@ export interface TrainTimeSeriesOptions {
 }
 
 export interface TimeSeriesResult {
-  iterations: number[];
-  /** MSE of the batch just trained on, every 100 iterations (the original's log). */
-  mse: number[];
+  /** The loss of every training batch, computed by the training step itself (before its update). */
+  batch_mse: number[];
   /** MSE on 10 fresh batches after training (extra feeds not applied: test mode). */
   final_mse: number;
 }
 
-/** Trains in `sess` (variables already initialized) and returns the MSE log. */
+/** Trains in `sess` (variables already initialized) and returns the losses. */
 export function trainTimeSeries(sess: tf.Session, o: TrainTimeSeriesOptions): TimeSeriesResult {
   const batch_size = o.batch_size ?? 50;
   const n_steps = o.n_steps ?? 20;
   const extra = o.train_feeds ?? [];
-  const iterations: number[] = [];
-  const mse: number[] = [];
+  const batch_mse: number[] = [];
   const bar = progressBar(o.label, o.n_iterations);
   for (let iteration = 0; iteration < o.n_iterations; iteration++) {
     const [X_batch, y_batch] = next_batch(batch_size, n_steps);
-    sess.run(o.training_op, [[o.X, X_batch], [o.y, y_batch], ...extra]);
-    if (iteration % 100 === 0) {
-      const m = sess.run(o.loss, [[o.X, X_batch], [o.y, y_batch], ...extra]) as tf.NDArray;
-      const v = m.item();
-      iterations.push(iteration);
-      mse.push(v);
-      bar.print(() => process.stderr.write(`${o.label}: ${iteration} \tmse ${m.toString()}\n`));
-      bar.update(iteration + 1, `mse ${v.toPrecision(4)}`);
-    } else bar.update(iteration + 1);
+    const [, mse] = sess.run([o.training_op, o.loss] as const, [[o.X, X_batch], [o.y, y_batch], ...extra]);
+    batch_mse.push(mse.item());
+    if (iteration % 100 === 0) bar.print(() => process.stderr.write(`${o.label}: ${iteration} \tmse ${mse.toString()}\n`));
+    bar.tick(`mse ${mse.toString()}`);
   }
   bar.stop();
   const [X_eval, y_eval] = next_batch(10 * batch_size, n_steps);
-  const final_mse = (sess.run(o.loss, [[o.X, X_eval], [o.y, y_eval]]) as tf.NDArray).item();
+  const final_mse = sess.run(o.loss, [[o.X, X_eval], [o.y, y_eval]]).item();
   process.stderr.write(`${o.label}: final mse ${final_mse.toPrecision(6)} (after ${o.n_iterations} iterations, on ${10 * batch_size} fresh windows)\n`);
-  return { iterations, mse, final_mse };
+  return { batch_mse, final_mse };
+}
+
+/** Means over consecutive bins of `size` values: [bin start, mean]. */
+function binned(values: readonly number[], size: number): [number[], number[]] {
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let a = 0; a < values.length; a += size) {
+    const bin = values.slice(a, a + size);
+    x.push(a);
+    y.push(bin.reduce((s, v) => s + v, 0) / bin.length);
+  }
+  return [x, y];
 }
 
 /**
@@ -69,17 +74,18 @@ export function trainTimeSeries(sess: tf.Session, o: TrainTimeSeriesOptions): Ti
  */
 export function reportTimeSeries(sess: tf.Session, id: string, title: string, o: Pick<TrainTimeSeriesOptions, 'X' | 'outputs' | 'n_steps'>, r: TimeSeriesResult): void {
   metric('final_mse', r.final_mse);
+  const [x, y] = binned(r.batch_mse, Math.max(1, Math.round(r.batch_mse.length / 50)));
   plot({
     id: `${id}_mse`,
     title: `${title}: training MSE (final ${r.final_mse.toPrecision(3)})`,
     kind: 'line',
     x_label: 'iteration',
-    y_label: 'MSE (log scale)',
+    y_label: 'batch MSE (log scale)',
     y_scale: 'log',
-    series: [{ name: 'training batch', x: r.iterations, y: r.mse }],
+    series: [{ name: 'training batches (mean per bin)', x, y }],
   });
-  const { t, X_new, target } = test_window(o.n_steps ?? 20);
-  const y_pred = sess.run(o.outputs, [[o.X, X_new]]) as tf.NDArray;
+  const { t_in, t, X_new, target } = test_window(o.n_steps ?? 20);
+  const y_pred = sess.run(o.outputs, [[o.X, X_new]]);
   plot({
     id: `${id}_prediction`,
     title: `${title}: prediction on the test window`,
@@ -87,6 +93,7 @@ export function reportTimeSeries(sess: tf.Session, id: string, title: string, o:
     x_label: 'time',
     y_label: 'value',
     series: [
+      { name: 'instance', x: t_in.data, y: X_new.data, mark: 'line' },
       { name: 'target', x: t.data, y: target.data, mark: 'point' },
       { name: 'prediction', x: t.data, y: np.ravel(y_pred).data, mark: 'point' },
     ],

@@ -68,6 +68,9 @@ export type BinaryOp =
 
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'prod' | 'any' | 'all';
 
+/** Activations a fused matmul epilogue applies (see Backend.fusedMatMul). */
+export type FusedActivation = 'none' | 'tanh' | 'relu';
+
 /** One step of TF1's ApplyAdam, on a variable and its two slots (updated in place or not). */
 export interface AdamParams {
   lr: number;
@@ -143,6 +146,15 @@ export interface Backend {
   // ---- fused updates (TF1 has these as kernels too) ----------------------------------------
   /** Returns [var', m', v'] of one ApplyAdam step. */
   applyAdam(v: BackendTensor, m: BackendTensor, vv: BackendTensor, grad: BackendTensor, p: AdamParams): [BackendTensor, BackendTensor, BackendTensor];
+
+  // ---- optional fused kernels -----------------------------------------------------------------
+  /**
+   * act(op(a) . op(b) + bias) in one kernel: MatMul, BiasAdd (bias [N]; null for none) and an
+   * activation, as TF's grappler fuses them (_FusedMatMul). Rank-2 operands. When a backend has
+   * it, the executor runs such chains of a plan through it (their intermediate results read by
+   * nothing else); results must equal the three kernels run one after the other.
+   */
+  fusedMatMul?(a: BackendTensor, b: BackendTensor, transposeA: boolean, transposeB: boolean, bias: BackendTensor | null, activation: FusedActivation): BackendTensor;
 }
 
 /** Kernel names every backend must implement: the conformance suite iterates these. */

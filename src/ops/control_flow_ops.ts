@@ -40,6 +40,8 @@ interface WhileGradInfo {
   dxs: (Tensor | null)[];
   /** d(body outputs)/d(captures), per capture (null = none). */
   dcs: (Tensor | null)[];
+  /** WhileGrad's fetch lists, per mask of the capture gradients needed (see gradFetches). */
+  fetchCache?: Map<string, { fetches: Tensor[]; fetchIdx: number[] }>;
 }
 
 interface LoopTrace {
@@ -299,6 +301,46 @@ function addValues(backend: Backend, x: Value, y: Value): Value {
   return backend.binary('add', bt(x), bt(y));
 }
 
+/** x0 + x1 + ... (left to right), or null for none. */
+function sumValues(backend: Backend, xs: readonly Value[]): Value | null {
+  if (xs.length === 0) return null;
+  if (xs.length === 1) return xs[0];
+  if (xs.every((x) => !(x instanceof TensorListValue))) return backend.addN(xs as BackendTensor[]);
+  let acc = xs[0];
+  for (let i = 1; i < xs.length; i++) acc = addValues(backend, acc, xs[i]);
+  return acc;
+}
+
+/**
+ * What WhileGrad fetches from the body's gradient subgraph: the loop variables' gradients, and
+ * the captures' where `needCap` says so. fetchIdx[r] is the loop variable of fetch r, or
+ * -1 - j for capture j. Cached per mask, so that the fetch list is the same array every run.
+ */
+function gradFetches(info: WhileGradInfo, needCap: readonly boolean[]): { fetches: Tensor[]; fetchIdx: number[] } {
+  const key = needCap.map((x) => (x ? 1 : 0)).join('');
+  const cache = (info.fetchCache ??= new Map());
+  let f = cache.get(key);
+  if (!f) {
+    const fetches: Tensor[] = [];
+    const fetchIdx: number[] = [];
+    info.dxs.forEach((t, i) => {
+      if (t) {
+        fetches.push(t);
+        fetchIdx.push(i);
+      }
+    });
+    info.dcs.forEach((t, j) => {
+      if (t && needCap[j]) {
+        fetches.push(t);
+        fetchIdx.push(-1 - j);
+      }
+    });
+    f = { fetches, fetchIdx };
+    cache.set(key, f);
+  }
+  return f;
+}
+
 defineOp({
   type: 'WhileGrad',
   inferShape(ctx): OutputSpec[] {
@@ -315,38 +357,28 @@ defineOp({
     // Upstream gradients of the final loop values (zeros where none flowed).
     let k = 1;
     let dy: (Value | null)[] = trace.finals.map((f, i) => (present[i] ? inputs[k++] : info.dys[i] ? zerosLikeValue(b, f) : null));
-    const capAcc: (Value | null)[] = a.bodyCaps.map(() => null);
-    const fetches: Tensor[] = [];
-    const fetchIdx: [kind: 'x' | 'c', i: number][] = [];
-    info.dxs.forEach((t, i) => {
-      if (t) {
-        fetches.push(t);
-        fetchIdx.push(['x', i]);
-      }
-    });
-    info.dcs.forEach((t, i) => {
-      if (t) {
-        fetches.push(t);
-        fetchIdx.push(['c', i]);
-      }
-    });
+    // Gradients of captures nobody reads (e.g. of the inputs, when training) are not computed.
+    const { fetches, fetchIdx } = gradFetches(info, a.bodyCaps.map((_, j) => ctx.outputNeeded(a.n + j)));
+    const capParts: Value[][] = a.bodyCaps.map(() => []);
     for (let it = trace.iterations.length - 1; it >= 0; it--) {
-      const feeds = new Map(trace.iterations[it]);
+      // The iteration's record is the feed: the grad_y placeholders are (re)set on it each time.
+      const feeds = trace.iterations[it];
       info.dys.forEach((p, i) => {
-        if (p) feeds.set(p, dy[i] ?? zerosLikeValue(b, trace.iterations[it].get(a.body.outputs[i]) as Value));
+        if (p) feeds.set(p, dy[i] ?? zerosLikeValue(b, feeds.get(a.body.outputs[i]) as Value));
       });
       const res = ctx.run.runSubgraph(a.body, feeds, fetches);
       const nextDy: (Value | null)[] = a.body.inputs.map(() => null);
-      res.forEach((v, r) => {
-        const [kind, i] = fetchIdx[r];
-        if (kind === 'x') nextDy[i] = v;
-        else capAcc[i] = capAcc[i] === null ? v : addValues(b, capAcc[i] as Value, v);
-      });
-      dy = nextDy.map((v, i) => (v === null && info.dys[i] ? zerosLikeValue(b, trace.iterations[it].get(a.body.inputs[i]) as Value) : v));
+      for (let r = 0; r < res.length; r++) {
+        const i = fetchIdx[r];
+        if (i >= 0) nextDy[i] = res[r];
+        else capParts[-1 - i].push(res[r]);
+      }
+      dy = nextDy.map((v, i) => (v === null && info.dys[i] ? zerosLikeValue(b, feeds.get(a.body.inputs[i]) as Value) : v));
     }
     const out: Value[] = [];
     for (let i = 0; i < a.n; i++) out.push(dy[i] ?? zerosLikeValue(b, trace.initials[i]));
-    trace.caps.forEach((c, j) => out.push(capAcc[j] ?? zerosLikeValue(b, c)));
+    // Each capture's gradient: the sum over iterations, last iteration first (as a chain of adds).
+    trace.caps.forEach((c, j) => out.push(sumValues(b, capParts[j]) ?? zerosLikeValue(b, c)));
     return out;
   },
   grad: null,

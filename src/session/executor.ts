@@ -3,10 +3,11 @@
  * orders ops topologically, and runs each op's kernel. Plans are built once per
  * (graph, fetches, fed tensors) and cached by the Session.
  */
-import { BackendTensor } from '../backend/backend';
+import { BackendTensor, FusedActivation } from '../backend/backend';
 import { InternalError, OpError, ResourceExhaustedError, TFError } from '../core/errors';
 import { Graph, Operation, Tensor } from '../graph/graph';
-import { OpDef, RunContext, Value, getOpDef } from '../ops/registry';
+import { DType } from '../core/dtypes';
+import { KernelContext, OpDef, RunContext, Value, getOpDef } from '../ops/registry';
 
 export interface PlanStep {
   readonly op: Operation;
@@ -30,8 +31,13 @@ export interface Plan {
   readonly fetchSlots: Int32Array;
 }
 
+export interface PlanOptions {
+  /** Run MatMul -> BiasAdd -> Tanh/Relu chains through Backend.fusedMatMul (when it has one). */
+  fuseMatMul?: boolean;
+}
+
 /** Builds the plan for `fetches` and `targets` with `fed` tensors supplied. */
-export function buildPlan(graph: Graph, fetches: readonly Tensor[], targets: readonly Operation[], fed: readonly Tensor[]): Plan {
+export function buildPlan(graph: Graph, fetches: readonly Tensor[], targets: readonly Operation[], fed: readonly Tensor[], options: PlanOptions = {}): Plan {
   const fedSet = new Set(fed);
   const needed = new Set<Operation>();
   const order: Operation[] = [];
@@ -74,14 +80,21 @@ export function buildPlan(graph: Graph, fetches: readonly Tensor[], targets: rea
     return s;
   };
   const feedSlots = Int32Array.from(fed, slot);
-  const stepsRaw = order.map((op) => ({
-    op,
-    def: getOpDef(op.type),
-    inputSlots: Int32Array.from(op.inputs, slot),
-    // A fed output of an op that still runs (for its other outputs) goes to a scratch slot, so
-    // the kernel's value cannot overwrite the fed one.
-    outputSlots: Int32Array.from(op.outputs, (t) => (fedSet.has(t) ? n++ : slot(t))),
-  }));
+  // A fed output of an op that still runs (for its other outputs) goes to a scratch slot, so
+  // the kernel's value cannot overwrite the fed one.
+  const outSlot = (t: Tensor): number => (fedSet.has(t) ? n++ : slot(t));
+  const fusion = options.fuseMatMul ? findMatMulChains(order, fetches, fedSet) : null;
+  const stepsRaw: { op: Operation; def: OpDef; inputSlots: Int32Array; outputSlots: Int32Array }[] = [];
+  for (const op of order) {
+    if (fusion?.absorbed.has(op)) continue;
+    const chain = fusion?.chains.get(op);
+    stepsRaw.push({
+      op,
+      def: chain ? chain.def : getOpDef(op.type),
+      inputSlots: Int32Array.from(chain ? chain.inputs : op.inputs, slot),
+      outputSlots: Int32Array.from(op.outputs, outSlot),
+    });
+  }
   const fetchSlots = Int32Array.from(fetches, slot);
   // Last reader of each slot; fetched and fed slots are kept to the end.
   const keep = new Set<number>([...fetchSlots, ...feedSlots]);
@@ -97,6 +110,89 @@ export function buildPlan(graph: Graph, fetches: readonly Tensor[], targets: rea
     outputUsed: Array.from(s.outputSlots, (k) => read.has(k)),
   }));
   return { graph, steps, slotOf, nSlots: n, feedSlots, fetchSlots };
+}
+
+// ---- fusion --------------------------------------------------------------------------------
+
+const FUSABLE_ACTIVATIONS: Record<string, FusedActivation> = { Tanh: 'tanh', Relu: 'relu' };
+
+interface Chain {
+  /** The fused step's inputs: a, b, bias. */
+  inputs: Tensor[];
+  def: OpDef;
+}
+
+/**
+ * Finds float32 MatMul -> BiasAdd [-> Tanh | Relu] chains whose intermediate results nothing else
+ * in the plan reads (nor fetches, nor waits on by control dependency), as TF's remapper does.
+ * Each becomes one step at the place of its last op, which it stands for (its output slot and,
+ * for loop traces, its recorded value); the earlier ops of the chain are absorbed.
+ */
+function findMatMulChains(order: readonly Operation[], fetches: readonly Tensor[], fedSet: ReadonlySet<Tensor>): { chains: Map<Operation, Chain>; absorbed: Set<Operation> } {
+  const readers = new Map<Tensor, Operation[]>();
+  const controlled = new Set<Operation>();
+  for (const op of order) {
+    for (const t of op.inputs) {
+      const r = readers.get(t);
+      if (r) r.push(op);
+      else readers.set(t, [op]);
+    }
+    for (const c of op.control_inputs) controlled.add(c);
+  }
+  const fetched = new Set(fetches);
+  const planned = new Set(order);
+  /** The one op that reads t, when exactly one edge reads it and nothing else needs it. */
+  const soleReader = (t: Tensor): Operation | null => {
+    if (fetched.has(t) || fedSet.has(t) || controlled.has(t.op)) return null;
+    const r = readers.get(t);
+    return r && r.length === 1 && r[0].inputs.filter((x) => x === t).length === 1 ? r[0] : null;
+  };
+  const chains = new Map<Operation, Chain>();
+  const absorbed = new Set<Operation>();
+  for (const mm of order) {
+    if (mm.type !== 'MatMul' || mm.outputs[0].dtype !== DType.float32 || !planned.has(mm)) continue;
+    const ba = soleReader(mm.outputs[0]);
+    if (!ba || ba.type !== 'BiasAdd' || ba.inputs[0] !== mm.outputs[0] || ba.outputs[0].dtype !== DType.float32) continue;
+    const act = soleReader(ba.outputs[0]);
+    const activation = act ? FUSABLE_ACTIVATIONS[act.type] : undefined;
+    const ops = activation ? [mm, ba, act!] : [mm, ba];
+    const last = ops[ops.length - 1];
+    chains.set(last, { inputs: [mm.inputs[0], mm.inputs[1], ba.inputs[1]], def: fusedDef(ops, activation ?? 'none') });
+    for (const op of ops) if (op !== last) absorbed.add(op);
+  }
+  return { chains, absorbed };
+}
+
+/** The step kernel of a fused chain; if the fused kernel fails, the ops run one by one (for their own errors). */
+function fusedDef(ops: readonly Operation[], activation: FusedActivation): OpDef {
+  const mm = ops[0];
+  const ta = !!mm.attrs.transpose_a;
+  const tb = !!mm.attrs.transpose_b;
+  return {
+    type: `_FusedMatMul(${ops.map((o) => o.type).join(',')})`,
+    inferShape: () => [],
+    grad: null,
+    kernel(ctx, inputs): Value[] {
+      const [a, b, bias] = inputs as BackendTensor[];
+      const ka = a.shape.length === 2 ? a.shape[ta ? 0 : 1] : -1;
+      const kb = b.shape.length === 2 ? b.shape[tb ? 1 : 0] : -2;
+      const n = b.shape.length === 2 ? b.shape[tb ? 0 : 1] : -1;
+      if (ka === kb && bias.shape.length === 1 && bias.shape[0] === n && a.dtype === b.dtype && b.dtype === bias.dtype) {
+        return [ctx.backend.fusedMatMul!(a, b, ta, tb, bias, activation)];
+      }
+      let v: Value = inputs[0];
+      for (const op of ops) {
+        const ins: Value[] = op === mm ? [a, b] : op.type === 'BiasAdd' ? [v, bias] : [v];
+        const sub: KernelContext = { backend: ctx.backend, op, attrs: op.attrs, run: ctx.run, outputNeeded: () => true };
+        try {
+          v = getOpDef(op.type).kernel(sub, ins)[0];
+        } catch (e) {
+          throw annotate(e, op, ins);
+        }
+      }
+      return [v];
+    },
+  };
 }
 
 /**

@@ -65,6 +65,8 @@ export class Session implements Disposable {
   private readonly vars = new Map<Operation, BackendTensor>();
   private readonly streams = new Map<Operation, RandomStream>();
   private readonly plans = new Map<string, Plan>();
+  /** runSubgraph's last plan per fetch array (see there). */
+  private readonly subPlans = new WeakMap<readonly Tensor[], { graph: FuncGraph; fed: Tensor[]; plan: Plan; slots: Int32Array }>();
   private readonly planIds = new WeakMap<object, number>();
   private nextPlanId = 1;
   /** Variable writes of the run in progress (committed when it succeeds). */
@@ -295,7 +297,7 @@ export class Session implements Disposable {
     let plan = this.plans.get(key);
     if (!plan) {
       // Plans see feeds in a canonical order so that the key above is order-independent.
-      plan = buildPlan(graph, fetches, targets, fed);
+      plan = buildPlan(graph, fetches, targets, fed, { fuseMatMul: typeof this.backend.fusedMatMul === 'function' });
       this.plans.set(key, plan);
     }
     return plan;
@@ -303,10 +305,20 @@ export class Session implements Disposable {
 
   /** Runs part of a subgraph (a loop body) inside the current run. */
   private runSubgraph(g: FuncGraph, feeds: Map<Tensor, Value>, fetches: readonly Tensor[], record: Map<Tensor, Value>[] | null): Value[] {
-    const fed = [...feeds.keys()];
-    const plan = this.planFor(g, fetches, [], fed);
+    // Loop kernels call this once per iteration with the same fetch array and the same feed
+    // keys in the same order: then the last plan and its feed slots are reused as they are.
+    let last = this.subPlans.get(fetches);
+    if (!last || last.graph !== g || !sameKeys(last.fed, feeds)) {
+      const fed = [...feeds.keys()];
+      const p = this.planFor(g, fetches, [], fed);
+      last = { graph: g, fed, plan: p, slots: Int32Array.from(fed, (t) => p.slotOf.get(t)!) };
+      this.subPlans.set(fetches, last);
+    }
+    const plan = last.plan;
+    const slots = last.slots;
     const values: (Value | undefined)[] = new Array(plan.nSlots);
-    fed.forEach((t) => (values[plan.slotOf.get(t)!] = feeds.get(t)));
+    let i = 0;
+    for (const v of feeds.values()) values[slots[i++]] = v;
     let rec: Map<Tensor, Value> | null = null;
     if (record) {
       rec = new Map(feeds);
@@ -314,6 +326,14 @@ export class Session implements Disposable {
     }
     return executePlan(plan, values, this.ctx, rec);
   }
+}
+
+/** Whether the map's keys are exactly `keys`, in that order. */
+function sameKeys(keys: readonly Tensor[], m: Map<Tensor, Value>): boolean {
+  if (m.size !== keys.length) return false;
+  let i = 0;
+  for (const k of m.keys()) if (k !== keys[i++]) return false;
+  return true;
 }
 
 /** Feeding the NDArray the user still holds: copy, so later user edits cannot leak in. */

@@ -42,7 +42,7 @@ interface Outcome {
 function runCli(args: string[], compare = true): Promise<Outcome> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const env = { ...process.env, TF1TS_COMPARE: compare ? '1' : '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, TF1TS_COMPARE: compare ? '1' : '' };
     delete env.TF1TS_SEED;
     const child = spawn(process.execPath, [CLI, 'run', '--quiet', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

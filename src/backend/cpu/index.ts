@@ -1,7 +1,7 @@
 /**
  * The CPU backend: every primitive of src/backend/backend.ts over typed arrays. See README.md.
  */
-import { AdamParams, Backend, BackendTensor, BinaryOp, ReduceOp, UnaryOp } from '../backend';
+import { AdamParams, Backend, BackendTensor, BinaryOp, FusedActivation, ReduceOp, UnaryOp } from '../backend';
 import { DType, coerce } from '../../core/dtypes';
 import { NDArray, sizeOf } from '../../ndarray/ndarray';
 import * as ew from './elementwise';
@@ -10,6 +10,7 @@ import { matmul } from './matmul';
 import * as nn from './nn';
 import { argReduce, reduce } from './reduce';
 import { CpuTensor, checkDims, cpu, fail } from './tensor';
+import { wasmMatmulF32 } from './wasm_kernels';
 
 export { CpuTensor } from './tensor';
 export { gemm } from './matmul';
@@ -137,5 +138,27 @@ export class CpuBackend implements Backend {
 
   applyAdam(v: BackendTensor, m: BackendTensor, vv: BackendTensor, grad: BackendTensor, p: AdamParams): [CpuTensor, CpuTensor, CpuTensor] {
     return nn.applyAdam(cpu(v, 'ApplyAdam'), cpu(m, 'ApplyAdam'), cpu(vv, 'ApplyAdam'), cpu(grad, 'ApplyAdam'), p);
+  }
+
+  /**
+   * float32: one WebAssembly call (the bias and activation applied to the product in place, before
+   * it leaves wasm memory); otherwise, and for anything unusual, the three kernels in a row.
+   */
+  fusedMatMul(a: BackendTensor, b: BackendTensor, transposeA: boolean, transposeB: boolean, bias: BackendTensor | null, activation: FusedActivation): CpuTensor {
+    const x = cpu(a, 'MatMul');
+    const y = cpu(b, 'MatMul');
+    const z = bias === null ? null : cpu(bias, 'BiasAdd');
+    if (x.data instanceof Float32Array && y.data instanceof Float32Array && (!z || z.data instanceof Float32Array) && x.shape.length === 2 && y.shape.length === 2) {
+      const [M, K] = transposeA ? [x.shape[1], x.shape[0]] : x.shape;
+      const [Kb, N] = transposeB ? [y.shape[1], y.shape[0]] : y.shape;
+      if (K === Kb && M * N * K > 0 && (!z || (z.shape.length === 1 && z.shape[0] === N))) {
+        const c = wasmMatmulF32(M, N, K, x.data, 0, transposeA, y.data, 0, transposeB, z ? (z.data as Float32Array) : null, activation);
+        if (c) return new CpuTensor(c, [M, N], x.dtype);
+      }
+    }
+    let r = this.matmul(x, y, transposeA, transposeB);
+    if (z) r = this.binary('add', r, z);
+    if (activation !== 'none') r = this.unary(activation, r);
+    return r;
   }
 }

@@ -63,7 +63,8 @@ export function transpose(x: CpuTensor, perm: readonly number[]): CpuTensor {
   const idx = new Array<number>(last).fill(0);
   let src = 0;
   for (let o = 0; o < out.size; o += n) {
-    for (let i = 0, p = src; i < n; i++, p += s) O[o + i] = X[p];
+    if (s === 1) copyRun(X, src, O, o, n);
+    else for (let i = 0, p = src; i < n; i++, p += s) O[o + i] = X[p];
     for (let d = last - 1; d >= 0; d--) {
       src += st[d];
       if (++idx[d] < outShape[d]) break;
@@ -106,13 +107,27 @@ export function slice(x: CpuTensor, begin: readonly number[], size: readonly num
       fail('Slice', `Expected size[${d}] in [0, ${x.shape[d] - b}], but got ${size[d]}`);
     }
   }
+  const st = strides(x.shape);
+  // A slice that is one contiguous run of x (leading dims of size 1, then one partial dim, then
+  // full dims: a row block, one step of a [T, B, D] sequence) is a view: tensors are immutable.
+  if (rank > 0) {
+    let d0 = 0;
+    while (d0 < rank - 1 && sz[d0] === 1) d0++;
+    let contiguous = true;
+    for (let d = d0 + 1; d < rank; d++) if (begin[d] !== 0 || sz[d] !== x.shape[d]) contiguous = false;
+    if (contiguous) {
+      let off = 0;
+      for (let d = 0; d < rank; d++) off += begin[d] * st[d];
+      const n = product(sz);
+      return new CpuTensor(n === x.size ? x.data : x.data.subarray(off, off + n), sz, x.dtype);
+    }
+  }
   const out = alloc(sz, x.dtype);
   if (out.size === 0) return out;
   if (rank === 0) {
     out.data[0] = x.data[0];
     return out;
   }
-  const st = strides(x.shape);
   const X = x.data;
   const O = out.data;
   const last = rank - 1;

@@ -66,9 +66,9 @@ const J = {
   next: 1, // (seq << 16) | next chunk to claim, claimed by compare-and-swap (see claim)
   done: 2, // chunks finished
   chunks: 3,
-  rowBlocks: 4,
-  rowsPer: 5,
-  colsPer: 6,
+  rowBlocks: 4, // chunk c covers row block c % rowBlocks and column block floor(c / rowBlocks);
+  colBlocks: 5, // blocks split the MR-row (NR-column) panels as evenly as integers allow
+  unused6: 6,
   M: 7,
   N: 8,
   K: 9,
@@ -294,22 +294,22 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
     startHelpers(e);
     for (let w = 1; w < e.threads; w++) if (e.job[J.ready + w] === 1) helpers++;
   }
-  // Chunks: blocks of up to 256 rows (A's block stays in L2) by colsPer columns (a multiple of
-  // NR, at least CHUNK_FLOPS of work, about 4 chunks per thread across N).
+  // Chunks: about 4 per thread (so that a late helper costs little), of at least CHUNK_FLOPS,
+  // in row blocks of at most ~256 rows (A's block stays in L2).
   const threads = helpers + 1;
-  const rowsPer = helpers ? Math.min(align(M, MR), 256) : M;
-  const rowBlocks = Math.ceil(M / rowsPer);
-  let colsPer = N;
+  const mPanels = Math.ceil(M / MR);
+  const nPanels = Math.ceil(N / NR);
+  let rowBlocks = 1;
+  let colBlocks = 1;
   if (helpers) {
-    const minCols = align(Math.ceil(CHUNK_FLOPS / (2 * rowsPer * K)), NR);
-    const want = align(Math.ceil((N * rowBlocks) / (4 * threads)), NR);
-    colsPer = Math.min(align(N, NR), Math.max(minCols, want, NR));
+    rowBlocks = Math.ceil(mPanels / 64);
+    const maxChunks = Math.max(1, Math.floor(flops / CHUNK_FLOPS));
+    colBlocks = Math.max(1, Math.min(nPanels, Math.floor(maxChunks / rowBlocks), Math.ceil((4 * threads) / rowBlocks)));
   }
-  const colBlocks = Math.ceil(N / colsPer);
   const chunks = rowBlocks * colBlocks;
   if (chunks < 2 || chunks > 0xffff) helpers = 0;
   const kc = Math.min(K, KC);
-  const pbStride = align((kc * align(Math.min(colsPer, N), NR) + 16) * 4, 64);
+  const pbStride = align((kc * Math.ceil(nPanels / colBlocks) * NR + 16) * 4, 64);
   let p = e.dynBase;
   const pb = p;
   p += pbStride * (helpers ? e.threads : 1);
@@ -334,8 +334,7 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
   }
   const job = e.job;
   job[J.rowBlocks] = rowBlocks;
-  job[J.rowsPer] = rowsPer;
-  job[J.colsPer] = colsPer;
+  job[J.colBlocks] = colBlocks;
   job[J.M] = M;
   job[J.N] = N;
   job[J.K] = K;
@@ -359,9 +358,12 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
   let c: number;
   while ((c = claim(job, seq, chunks)) >= 0) {
     const rb = c % rowBlocks;
-    const i0 = rb * rowsPer;
-    const n0 = ((c - rb) / rowBlocks) * colsPer;
-    e.gemm(Math.min(rowsPer, M - i0), N, K, aPtr + i0 * ars * 4, ars, aks, bPtr, tbi, cPtr + i0 * N * 4, N, n0, Math.min(N, n0 + colsPer), pb, beta, e.scratchBase);
+    const cb = (c - rb) / rowBlocks;
+    const i0 = Math.floor((rb * mPanels) / rowBlocks) * MR;
+    const i1 = Math.min(M, Math.floor(((rb + 1) * mPanels) / rowBlocks) * MR);
+    const n0 = Math.floor((cb * nPanels) / colBlocks) * NR;
+    const n1 = Math.min(N, Math.floor(((cb + 1) * nPanels) / colBlocks) * NR);
+    e.gemm(i1 - i0, N, K, aPtr + i0 * ars * 4, ars, aks, bPtr, tbi, cPtr + i0 * N * 4, N, n0, n1, pb, beta, e.scratchBase);
     Atomics.add(job, J.done, 1);
   }
   // Then waits for the chunks helpers have started (they finish them: they never abandon one).
@@ -371,11 +373,6 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
     done = Atomics.load(job, J.done);
   }
   return cPtr;
-}
-
-/** DEBUG */
-export function __job(): Int32Array | null {
-  return getEngine()?.job ?? null;
 }
 
 /** Products below `flops` run on the calling thread alone (for experiments and benchmarks). */

@@ -13,7 +13,8 @@ const instance = new WebAssembly.Instance(wasmModule, { env: { memory } });
 const gemm = instance.exports.gemm_f32;
 const job = new Int32Array(memory.buffer, ctrl, 32);
 // J's word numbers
-const SEQ = 0, NEXT = 1, DONE = 2, CHUNKS = 3, ROW_BLOCKS = 4, ROWS_PER = 5, COLS_PER = 6, M_ = 7, N_ = 8, K_ = 9;
+const SEQ = 0, NEXT = 1, DONE = 2, CHUNKS = 3, ROW_BLOCKS = 4, COL_BLOCKS = 5, M_ = 7, N_ = 8, K_ = 9;
+const MR = 4, NR = 8;
 const A_ = 10, ARS = 11, AKS = 12, B_ = 13, TB = 14, C_ = 15, BETA = 16, PB = 17, PB_STRIDE = 18, SCRATCH = 19, SPIN_US = 20, READY = 24;
 
 function claim(seq, chunks) {
@@ -30,15 +31,18 @@ function work(seq) {
   let c;
   while ((c = claim(seq, chunks)) >= 0) {
     // The job cannot change before this chunk is counted done: its arguments are stable.
-    const rowBlocks = job[ROW_BLOCKS], rowsPer = job[ROWS_PER], colsPer = job[COLS_PER];
+    const rowBlocks = job[ROW_BLOCKS], colBlocks = job[COL_BLOCKS];
     const M = job[M_], N = job[N_], ars = job[ARS];
+    const mPanels = Math.ceil(M / MR), nPanels = Math.ceil(N / NR);
     const rb = c % rowBlocks;
-    const i0 = rb * rowsPer;
-    const n0 = ((c - rb) / rowBlocks) * colsPer;
-    gemm(Math.min(rowsPer, M - i0), N, job[K_], job[A_] + i0 * ars * 4, ars, job[AKS], job[B_], job[TB], job[C_] + i0 * N * 4, N,
-      n0, Math.min(N, n0 + colsPer), job[PB] + index * job[PB_STRIDE], job[BETA], job[SCRATCH] + index * 128);
+    const cb = (c - rb) / rowBlocks;
+    const i0 = Math.floor((rb * mPanels) / rowBlocks) * MR;
+    const i1 = Math.min(M, Math.floor(((rb + 1) * mPanels) / rowBlocks) * MR);
+    const n0 = Math.floor((cb * nPanels) / colBlocks) * NR;
+    const n1 = Math.min(N, Math.floor(((cb + 1) * nPanels) / colBlocks) * NR);
+    gemm(i1 - i0, N, job[K_], job[A_] + i0 * ars * 4, ars, job[AKS], job[B_], job[TB], job[C_] + i0 * N * 4, N,
+      n0, n1, job[PB] + index * job[PB_STRIDE], job[BETA], job[SCRATCH] + index * 128);
     Atomics.add(job, DONE, 1);
-    Atomics.add(job, 21, 1);
     Atomics.notify(job, DONE);
   }
 }
