@@ -8,6 +8,9 @@
 // is 1.0 unless fed: tf.placeholder_with_default), trains it briefly on the time series with
 // keep_prob 0.5 (--iterations, default 500), and tests it with dropout off (the default) and, to
 // show the difference, on. Logs go to stderr only (the cell prints nothing).
+// Expect a poor fit: at keep_prob 0.5 the first layer loses its only input feature at half the
+// time steps, and 500 iterations reach an MSE of about 3 (the same network without dropout,
+// deep_rnn, about 0.1; trained with keep_prob 1.0 this script gets ~0.07, 0.9 gets ~0.3).
 import * as tf from 'tf1-ts';
 import { In, metric } from 'tf1-ts/notebook';
 import { parseIntOptions } from './common/args';

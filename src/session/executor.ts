@@ -20,6 +20,8 @@ export interface PlanStep {
   readonly release: Int32Array;
   /** Per output: is it read later in the plan or fetched? */
   readonly outputUsed: readonly boolean[];
+  /** The kernel context of the last run context this step ran in (reused: runs repeat). */
+  kctx?: KernelContext;
 }
 
 export interface Plan {
@@ -108,6 +110,7 @@ export function buildPlan(graph: Graph, fetches: readonly Tensor[], targets: rea
     ...s,
     release: Int32Array.from(releases[i]),
     outputUsed: Array.from(s.outputSlots, (k) => read.has(k)),
+    kctx: undefined,
   }));
   return { graph, steps, slotOf, nSlots: n, feedSlots, fetchSlots };
 }
@@ -123,10 +126,12 @@ interface Chain {
 }
 
 /**
- * Finds float32 MatMul -> BiasAdd [-> Tanh | Relu] chains whose intermediate results nothing else
- * in the plan reads (nor fetches, nor waits on by control dependency), as TF's remapper does.
- * Each becomes one step at the place of its last op, which it stands for (its output slot and,
- * for loop traces, its recorded value); the earlier ops of the chain are absorbed.
+ * Finds float32 MatMul -> BiasAdd [-> Tanh | Relu] chains, and MatMul -> SplitV along columns,
+ * whose intermediate results nothing else in the plan reads (nor fetches, nor waits on by control
+ * dependency), as TF's remapper does. Each becomes one step at the place of its last op, which
+ * it stands for (its output slots and, for loop traces, its recorded values); the earlier ops of
+ * the chain are absorbed. A value a fused step does not produce is not recorded, so a gradient
+ * that needs it recomputes it.
  */
 function findMatMulChains(order: readonly Operation[], fetches: readonly Tensor[], fedSet: ReadonlySet<Tensor>): { chains: Map<Operation, Chain>; absorbed: Set<Operation> } {
   const readers = new Map<Tensor, Operation[]>();
@@ -151,8 +156,17 @@ function findMatMulChains(order: readonly Operation[], fetches: readonly Tensor[
   const absorbed = new Set<Operation>();
   for (const mm of order) {
     if (mm.type !== 'MatMul' || mm.outputs[0].dtype !== DType.float32 || !planned.has(mm)) continue;
-    const ba = soleReader(mm.outputs[0]);
-    if (!ba || ba.type !== 'BiasAdd' || ba.inputs[0] !== mm.outputs[0] || ba.outputs[0].dtype !== DType.float32) continue;
+    const next = soleReader(mm.outputs[0]);
+    if (!next || next.inputs[0] !== mm.outputs[0]) continue;
+    if (next.type === 'SplitV' && (next.attrs.axis === 1 || next.attrs.axis === -1)) {
+      // Column blocks of a product: each block is the product with a block of op(B)'s columns,
+      // so blocks nothing reads (e.g. the gradient of a loop's inputs) are never computed.
+      chains.set(next, { inputs: [mm.inputs[0], mm.inputs[1], next.inputs[1]], def: splitMatMulDef(mm, next) });
+      absorbed.add(mm);
+      continue;
+    }
+    const ba = next;
+    if (ba.type !== 'BiasAdd' || ba.outputs[0].dtype !== DType.float32) continue;
     const act = soleReader(ba.outputs[0]);
     const activation = act ? FUSABLE_ACTIVATIONS[act.type] : undefined;
     const ops = activation ? [mm, ba, act!] : [mm, ba];
@@ -181,16 +195,55 @@ function fusedDef(ops: readonly Operation[], activation: FusedActivation): OpDef
         return [ctx.backend.fusedMatMul!(a, b, ta, tb, bias, activation)];
       }
       let v: Value = inputs[0];
-      for (const op of ops) {
-        const ins: Value[] = op === mm ? [a, b] : op.type === 'BiasAdd' ? [v, bias] : [v];
-        const sub: KernelContext = { backend: ctx.backend, op, attrs: op.attrs, run: ctx.run, outputNeeded: () => true };
-        try {
-          v = getOpDef(op.type).kernel(sub, ins)[0];
-        } catch (e) {
-          throw annotate(e, op, ins);
-        }
-      }
+      for (const op of ops) v = runUnfused(ctx, op, op === mm ? [a, b] : op.type === 'BiasAdd' ? [v, bias] : [v])[0];
       return [v];
+    },
+  };
+}
+
+/** Runs the ops of a chain one by one (the fallback of fused steps, for the ops' own errors). */
+function runUnfused(ctx: KernelContext, op: Operation, ins: Value[]): Value[] {
+  const sub: KernelContext = { backend: ctx.backend, op, attrs: op.attrs, run: ctx.run, outputNeeded: () => true };
+  try {
+    return getOpDef(op.type).kernel(sub, ins);
+  } catch (e) {
+    throw annotate(e, op, ins);
+  }
+}
+
+/**
+ * MatMul then SplitV along columns: output i = op(A) . op(B)[:, cols of block i], computed only
+ * for the blocks read (the others are left undefined). Each element is the same sum as in the
+ * whole product, so the results are those of MatMul + SplitV.
+ */
+function splitMatMulDef(mm: Operation, split: Operation): OpDef {
+  const ta = !!mm.attrs.transpose_a;
+  const tb = !!mm.attrs.transpose_b;
+  return {
+    type: '_FusedMatMul(MatMul,SplitV)',
+    inferShape: () => [],
+    grad: null,
+    kernel(ctx, inputs): Value[] {
+      const [a, b, sz] = inputs as BackendTensor[];
+      const be = ctx.backend;
+      const sizes = sz.shape.length === 1 && sz.size === split.outputs.length ? Array.from(be.toHost(sz).data) : null;
+      const n = b.shape.length === 2 ? b.shape[tb ? 0 : 1] : -1;
+      const k = b.shape.length === 2 ? b.shape[tb ? 1 : 0] : -1;
+      const ka = a.shape.length === 2 ? a.shape[ta ? 0 : 1] : -2;
+      if (sizes && ka === k && a.dtype === b.dtype && sizes.every((x) => Number.isInteger(x) && x >= 0) && sizes.reduce((x, y) => x + y, 0) === n) {
+        const out: Value[] = [];
+        let off = 0;
+        for (let i = 0; i < sizes.length; i++) {
+          const s = sizes[i];
+          if (!ctx.outputNeeded(i)) out.push(undefined as unknown as Value);
+          else if (s === n) out.push(be.matmul(a, b, ta, tb));
+          else out.push(be.matmul(a, tb ? be.slice(b, [off, 0], [s, k]) : be.slice(b, [0, off], [k, s]), ta, tb));
+          off += s;
+        }
+        return out;
+      }
+      const [c] = runUnfused(ctx, mm, [a, b]);
+      return runUnfused(ctx, split, [c, sz]);
     },
   };
 }
@@ -209,19 +262,28 @@ export function executePlan(plan: Plan, values: (Value | undefined)[], run: RunC
       if (v === undefined) throw new InternalError(`Input ${i} of op '${step.op.name}' was not computed`, step.op.name);
       ins[i] = v;
     }
+    let kctx = step.kctx;
+    if (kctx === undefined || kctx.run !== run || kctx.backend !== backend) kctx = step.kctx = kernelContext(step, run);
     let outs: Value[];
     try {
-      outs = step.def.kernel({ backend, op: step.op, attrs: step.op.attrs, run, outputNeeded: (i) => step.outputUsed[i] }, ins);
+      outs = step.def.kernel(kctx, ins);
     } catch (e) {
       throw annotate(e, step.op, ins);
     }
     for (let i = 0; i < step.outputSlots.length; i++) {
       values[step.outputSlots[i]] = outs[i];
-      if (record && !record.has(step.op.outputs[i])) record.set(step.op.outputs[i], outs[i]); // fed values stay
+      // fed values stay; an output a kernel skipped (undefined: nothing reads it) is not recorded
+      if (record && outs[i] !== undefined && !record.has(step.op.outputs[i])) record.set(step.op.outputs[i], outs[i]);
     }
     if (!record) for (const k of step.release) values[k] = undefined;
   }
   return Array.from(plan.fetchSlots, (k) => values[k] as Value);
+}
+
+/** A step's kernel context; made once per (step, run context), as plans run again and again. */
+function kernelContext(step: PlanStep, run: RunContext): KernelContext {
+  const used = step.outputUsed;
+  return { backend: run.backend, op: step.op, attrs: step.op.attrs, run, outputNeeded: (i: number): boolean => used[i] };
 }
 
 /** Adds the op's name to errors raised by kernels; foreign errors become InternalError. */

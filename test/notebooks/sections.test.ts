@@ -169,8 +169,8 @@ test('time_series: "<iteration> \\tmse <value>" every 100 iterations, the final 
   expect(out).toMatch(/^0 \tmse \S+\n100 \tmse \S+\nfinal mse \S+ \(after 101 iterations, on 500 fresh windows\)\n$/);
   expect(cell('In [None]#1').metrics.final_mse).toHaveLength(1);
   const plot = cell('In [None]#2').plots.find((p) => p.id === 'time_series_prediction')!;
-  expect(plot.series.map((s) => [s.name, s.y.length])).toEqual([['target', 20], ['prediction', 20]]);
-  expect(plot.series[0].x[0]).toBeCloseTo(12.305, 10);
+  expect(plot.series.map((s) => [s.name, s.y.length])).toEqual([['instance', 20], ['target', 20], ['prediction', 20]]);
+  expect(plot.series[1].x[0]).toBeCloseTo(12.305, 10);
 });
 
 test('creative_rnn: the plotted sequence is 20 zeros followed by 300 finite predictions', () => {

@@ -9,7 +9,17 @@ import { CpuTensor, alloc, checkDims, fail, isIndex, isNumeric, normAxis, produc
 
 /** Copies n elements; typed-array set() pays an object allocation that a loop beats for short runs. */
 function copyRun(src: TypedArray, from: number, dst: TypedArray, to: number, n: number): void {
-  if (n < 32) {
+  if (src instanceof Float32Array && dst instanceof Float32Array) copyRunF32(src, from, dst, to, n);
+  else if (n < 32) {
+    for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
+  } else {
+    dst.set(src.subarray(from, from + n), to);
+  }
+}
+
+/** copyRun for float32 (the common case), whose loop stays monomorphic, so it pays up to longer runs. */
+function copyRunF32(src: Float32Array, from: number, dst: Float32Array, to: number, n: number): void {
+  if (n < 256) {
     for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
   } else {
     dst.set(src.subarray(from, from + n), to);

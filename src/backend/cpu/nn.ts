@@ -165,6 +165,10 @@ export function applyAdam(v: CpuTensor, m: CpuTensor, vv: CpuTensor, grad: CpuTe
   const NV = nv.data;
   const NM = nm.data;
   const NVV = nvv.data;
+  if (V instanceof Float32Array && M instanceof Float32Array && VV instanceof Float32Array && G instanceof Float32Array) {
+    adamF32(V, M, VV, G, NV as Float32Array, NM as Float32Array, NVV as Float32Array, lrT, oneMinusB1, oneMinusB2, eps);
+    return [nv, nm, nvv];
+  }
   for (let i = 0, n = v.size; i < n; i++) {
     const g = G[i];
     // round the slots as stored, then use the stored values, as TF's float32 kernel does
@@ -173,4 +177,14 @@ export function applyAdam(v: CpuTensor, m: CpuTensor, vv: CpuTensor, grad: CpuTe
     NV[i] = V[i] - (lrT * NM[i]) / (Math.sqrt(NVV[i]) + eps);
   }
   return [nv, nm, nvv];
+}
+
+/** The same loop for float32 only (monomorphic loads and stores). */
+function adamF32(V: Float32Array, M: Float32Array, VV: Float32Array, G: Float32Array, NV: Float32Array, NM: Float32Array, NVV: Float32Array, lrT: number, oneMinusB1: number, oneMinusB2: number, eps: number): void {
+  for (let i = 0, n = V.length; i < n; i++) {
+    const g = G[i];
+    NM[i] = M[i] + (g - M[i]) * oneMinusB1;
+    NVV[i] = VV[i] + (g * g - VV[i]) * oneMinusB2;
+    NV[i] = V[i] - (lrT * NM[i]) / (Math.sqrt(NVV[i]) + eps);
+  }
 }

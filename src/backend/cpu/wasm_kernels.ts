@@ -68,7 +68,7 @@ const J = {
   chunks: 3,
   rowBlocks: 4, // chunk c covers row block c % rowBlocks and column block floor(c / rowBlocks);
   colBlocks: 5, // blocks split the MR-row (NR-column) panels as evenly as integers allow
-  unused6: 6,
+  helperChunks: 6, // chunks done by helpers, ever (statistics)
   M: 7,
   N: 8,
   K: 9,
@@ -308,6 +308,23 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
   }
   const chunks = rowBlocks * colBlocks;
   if (chunks < 2 || chunks > 0xffff) helpers = 0;
+  // Whether helpers pay is measured, not assumed: on a machine whose other cores are busy they
+  // only timeshare ours. Per size class, the faster way so far is taken, the other retried now
+  // and then.
+  let tune: Tuning | null = null;
+  if (helpers && threading === 'alone') helpers = 0;
+  if (helpers && threading === 'auto') {
+    const cls = Math.round(Math.log2(flops));
+    tune = tuning.get(cls) ?? { alone: NaN, shared: NaN, calls: 0 };
+    tuning.set(cls, tune);
+    tune.calls++;
+    let share: boolean;
+    if (Number.isNaN(tune.shared)) share = true;
+    else if (Number.isNaN(tune.alone)) share = false;
+    else share = tune.shared < tune.alone !== (tune.calls % EXPLORE_EVERY === 0);
+    if (!share) helpers = 0;
+  }
+  if (!helpers) rowBlocks = colBlocks = 1; // one call over everything: its pack spans all of N
   const kc = Math.min(K, KC);
   const pbStride = align((kc * Math.ceil(nPanels / colBlocks) * NR + 16) * 4, 64);
   let p = e.dynBase;
@@ -328,8 +345,10 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
   const ars = ta ? 1 : K;
   const aks = ta ? M : 1;
   const tbi = tb ? 1 : 0;
+  const t0 = tune ? performance.now() : 0;
   if (!helpers) {
     e.gemm(M, N, K, aPtr, ars, aks, bPtr, tbi, cPtr, N, 0, N, pb, beta, e.scratchBase);
+    if (tune) tune.alone = ewma(tune.alone, (performance.now() - t0) / flops);
     return cPtr;
   }
   const job = e.job;
@@ -367,18 +386,48 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
     Atomics.add(job, J.done, 1);
   }
   // Then waits for the chunks helpers have started (they finish them: they never abandon one).
+  // A chunk is tens of microseconds: spin for it (a futex wake-up costs as much), and only sleep
+  // when a helper is not running (preempted on a busy machine).
   let done = Atomics.load(job, J.done);
-  for (let n = 0; done < chunks; n++) {
-    if (n > 2000) Atomics.wait(job, J.done, done, 1);
+  const spinUntil = performance.now() + 2;
+  for (let n = 1; done < chunks; n++) {
+    if ((n & 1023) === 0 && performance.now() > spinUntil) Atomics.wait(job, J.done, done, 1);
     done = Atomics.load(job, J.done);
   }
+  if (tune) tune.shared = ewma(tune.shared, (performance.now() - t0) / flops);
   return cPtr;
+}
+
+interface Tuning {
+  /** Moving averages of ms per flop on the calling thread alone and shared with helpers. */
+  alone: number;
+  shared: number;
+  calls: number;
+}
+
+/** Per size class (log2 of the flops). */
+const tuning = new Map<number, Tuning>();
+const EXPLORE_EVERY = 16;
+
+/** Moving average; one sample counts at most twice the average (a preempted call is no news). */
+function ewma(avg: number, x: number): number {
+  if (Number.isNaN(avg)) return x;
+  return avg + 0.2 * (Math.min(x, 2 * avg) - avg);
 }
 
 /** Products below `flops` run on the calling thread alone (for experiments and benchmarks). */
 export function setParallelFlops(flops: number): void {
   PARALLEL_FLOPS = flops;
 }
+
+/**
+ * How products large enough for helpers use them: 'auto' (measured: the faster of alone and
+ * shared, per size class), or always 'alone' / always 'shared' (for tests and benchmarks).
+ */
+export function setGemmThreading(mode: 'auto' | 'alone' | 'shared'): void {
+  threading = mode;
+}
+let threading: 'auto' | 'alone' | 'shared' = 'auto';
 
 /** Number of threads a large product uses now (1 until the helpers are up; 0 without wasm). */
 export function gemmThreads(): number {
@@ -387,6 +436,12 @@ export function gemmThreads(): number {
   let n = 1;
   if (e.helpers) for (const h of e.helpers) if (e.job[J.ready + h.index] === 1) n++;
   return n;
+}
+
+/** Chunks of products the helper threads have done so far (statistics for benchmarks). */
+export function gemmHelperChunks(): number {
+  const e = getEngine();
+  return e ? Atomics.load(e.job, J.helperChunks) : 0;
 }
 
 /** Starts the helper threads now and resolves when they are ready (for benchmarks). */

@@ -14,7 +14,7 @@ const gemm = instance.exports.gemm_f32;
 const job = new Int32Array(memory.buffer, ctrl, 32);
 // J's word numbers
 const SEQ = 0, NEXT = 1, DONE = 2, CHUNKS = 3, ROW_BLOCKS = 4, COL_BLOCKS = 5, M_ = 7, N_ = 8, K_ = 9;
-const MR = 4, NR = 8;
+const HELPER_CHUNKS = 6, MR = 4, NR = 8;
 const A_ = 10, ARS = 11, AKS = 12, B_ = 13, TB = 14, C_ = 15, BETA = 16, PB = 17, PB_STRIDE = 18, SCRATCH = 19, SPIN_US = 20, READY = 24;
 
 function claim(seq, chunks) {
@@ -42,6 +42,7 @@ function work(seq) {
     const n1 = Math.min(N, Math.floor(((cb + 1) * nPanels) / colBlocks) * NR);
     gemm(i1 - i0, N, job[K_], job[A_] + i0 * ars * 4, ars, job[AKS], job[B_], job[TB], job[C_] + i0 * N * 4, N,
       n0, n1, job[PB] + index * job[PB_STRIDE], job[BETA], job[SCRATCH] + index * 128);
+    Atomics.add(job, HELPER_CHUNKS, 1);
     Atomics.add(job, DONE, 1);
     Atomics.notify(job, DONE);
   }
