@@ -146,6 +146,10 @@ export async function benchCommand(opts: BenchOptions): Promise<number> {
   const budget = quick ? 40 : 150;
   const specs = runners(quick, budget);
   const cpu = os.cpus();
+  const startLoad = os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   process.stderr.write(
     `rnn bench${quick ? ' --quick' : ''}: ${cpu.length} x ${cpu[0]?.model ?? '?'}, Node ${process.version}, load average ${os
       .loadavg()
@@ -168,7 +172,8 @@ export async function benchCommand(opts: BenchOptions): Promise<number> {
     `Time series: BasicRNNCell(${SERIES.units}, relu) in OutputProjectionWrapper(${SERIES.outputs}), ${SERIES.steps} steps, MSE, Adam, batch ${SERIES.batch}.\n` +
     `Synthetic random data of the real shapes (timing does not depend on values). Times: median after warm-up (min-max over n iterations).\n` +
     (quick ? `--quick: a smoke run (few iterations; test fwd timed on 1000 images and scaled to 10000).\n` : '') +
-    `"x tf1-ts cpu" = the runner's MNIST ms/iter / tf1-ts cpu's (above 1: tf1-ts cpu is faster).`;
+    `"x tf1-ts cpu" = the runner's MNIST ms/iter / tf1-ts cpu's (above 1: tf1-ts cpu is faster).\n` +
+    `Machine: ${cpu.length} x ${cpu[0]?.model ?? '?'}, Node ${process.version}; load average at start ${startLoad} (other processes skew every row).`;
   process.stdout.write(`\n${title}\n\n${renderTable(results)}\n`);
   const details = results.filter((r) => r.detail).map((r) => `  ${r.name}: ${r.detail}`);
   if (details.length) process.stdout.write(`\n${details.join('\n')}\n`);

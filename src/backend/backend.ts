@@ -86,7 +86,7 @@ export interface Backend {
   readonly name: string;
 
   // ---- host transfer -----------------------------------------------------------------------
-  /** Uploads a host array. */
+  /** Uploads a host array: a copy (the caller may change `a` afterwards; sessions rely on it). */
   fromHost(a: NDArray): BackendTensor;
   /** Downloads to the host (the only place values leave the device). */
   toHost(t: BackendTensor): NDArray;

@@ -46,6 +46,9 @@ defineOp({
   grad: null,
 });
 
+/** Device handles of cached constants (the executor must never dispose them). */
+export const cachedConstHandles = new WeakSet<object>();
+
 /** Constants are uploaded once per session and backend, then reused. */
 const constCache = new WeakMap<object, Map<unknown, BackendTensor>>();
 function constOnBackend(run: object, key: unknown, v: NDArray): BackendTensor {
@@ -55,6 +58,7 @@ function constOnBackend(run: object, key: unknown, v: NDArray): BackendTensor {
   if (!t) {
     t = (run as { backend: { fromHost(a: NDArray): BackendTensor } }).backend.fromHost(v);
     m.set(key, t);
+    cachedConstHandles.add(t);
   }
   return t;
 }

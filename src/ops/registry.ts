@@ -64,6 +64,8 @@ export interface RunContext {
   runSubgraph(graph: FuncGraph, feeds: Map<Tensor, Value>, fetches: readonly Tensor[], record?: Map<Tensor, Value>[] | null): Value[];
   /** Values of this run so far (control-flow gradient kernels look up recorded traces). */
   readonly cancelled: () => boolean;
+  /** Values the session keeps beyond this run (variables, cached constants): never disposed by the executor. */
+  isPersistent?(v: Value): boolean;
 }
 
 export interface KernelContext {

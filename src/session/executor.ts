@@ -7,7 +7,7 @@ import { BackendTensor, FusedActivation } from '../backend/backend';
 import { InternalError, OpError, ResourceExhaustedError, TFError } from '../core/errors';
 import { Graph, Operation, Tensor } from '../graph/graph';
 import { DType } from '../core/dtypes';
-import { KernelContext, OpDef, RunContext, Value, getOpDef } from '../ops/registry';
+import { KernelContext, OpDef, OpaqueValue, RunContext, TensorListValue, Value, getOpDef } from '../ops/registry';
 
 export interface PlanStep {
   readonly op: Operation;
@@ -254,6 +254,7 @@ function splitMatMulDef(mm: Operation, split: Operation): OpDef {
  */
 export function executePlan(plan: Plan, values: (Value | undefined)[], run: RunContext, record?: Map<Tensor, Value> | null): Value[] {
   const backend = run.backend;
+  let pinned: Set<Value> | null = null;
   for (const step of plan.steps) {
     if (run.cancelled()) throw new OpError('Run cancelled', step.op.name);
     const ins: Value[] = new Array(step.inputSlots.length);
@@ -275,7 +276,23 @@ export function executePlan(plan: Plan, values: (Value | undefined)[], run: RunC
       // fed values stay; an output a kernel skipped (undefined: nothing reads it) is not recorded
       if (record && outs[i] !== undefined && !record.has(step.op.outputs[i])) record.set(step.op.outputs[i], outs[i]);
     }
-    if (!record) for (const k of step.release) values[k] = undefined;
+    // Lists and loop traces hold the handles they were built from: those stay for this run.
+    if (backend.dispose && outs.some((o) => o instanceof TensorListValue || o instanceof OpaqueValue)) {
+      for (const v of ins) (pinned ??= new Set()).add(v);
+    }
+    if (!record) {
+      for (const k of step.release) {
+        const v = values[k];
+        values[k] = undefined;
+        // Backends with device memory (gpu.js textures) free intermediates as soon as their last
+        // reader has run: a long synchronous training loop would otherwise hold every texture
+        // until it yields to the event loop. A value still in another slot (passthrough ops,
+        // feeds, fetches) or kept by the session (variables, constants) stays.
+        if (backend.dispose && v !== undefined && !(v instanceof TensorListValue) && !(v instanceof OpaqueValue) && !values.includes(v) && !pinned?.has(v) && !run.isPersistent?.(v)) {
+          backend.dispose(v as BackendTensor);
+        }
+      }
+    }
   }
   return Array.from(plan.fetchSlots, (k) => values[k] as Value);
 }

@@ -11,8 +11,8 @@ import { RandomStream, entropySeed } from '../core/random';
 import { ArrayLike, NDArray, isTypedArray, toNDArray } from '../ndarray/ndarray';
 import { FuncGraph, Graph, Operation, Tensor, get_default_graph, runtimeHooks } from '../graph/graph';
 import { tupleString } from '../graph/tensor_shape';
-import { RunContext, TensorListValue, Value } from '../ops/registry';
-import { isTensorConvertible } from '../ops/common';
+import { OpaqueValue, RunContext, TensorListValue, Value } from '../ops/registry';
+import { cachedConstHandles, isTensorConvertible } from '../ops/common';
 import { streamFor } from '../ops/random_ops';
 import { Plan, buildPlan, executePlan } from './executor';
 
@@ -101,6 +101,7 @@ export class Session implements Disposable {
       randomStream: (op) => self.randomStream(op),
       runSubgraph: (g, feeds, fetches, record) => self.runSubgraph(g, feeds, fetches, record ?? null),
       cancelled: () => self.cancelRequested,
+      isPersistent: (v) => self.isPersistent(v),
     };
     sessionStack.push(this);
     // Like Python's `with tf.Session(graph=g):`, the session's graph is the default graph while
@@ -140,6 +141,14 @@ export class Session implements Disposable {
   }
 
   // ---- variables and random streams ---------------------------------------------------------
+
+  /** Variable values (committed or pending) and cached constants outlive a run. */
+  private isPersistent(v: Value): boolean {
+    if (cachedConstHandles.has(v as object)) return true;
+    for (const x of this.vars.values()) if (x === v) return true;
+    if (this.pending) for (const x of this.pending.values()) if (x === v) return true;
+    return false;
+  }
 
   private readVariable(op: Operation): BackendTensor {
     const v = this.pending?.get(op) ?? this.vars.get(op);
@@ -198,14 +207,25 @@ export class Session implements Disposable {
     this.pending = new Map();
     this.cancelRequested = false;
     let out: Value[];
+    const replaced: BackendTensor[] = [];
     try {
       out = executePlan(plan, values, this.ctx);
-      for (const [op, v] of this.pending) this.vars.set(op, v);
+      for (const [op, v] of this.pending) {
+        const old = this.vars.get(op);
+        if (old && old !== v) replaced.push(old);
+        this.vars.set(op, v);
+      }
     } finally {
       this.pending = null;
     }
     const byTensor = new Map<Tensor, NDArray>();
     fetchTensors.forEach((t, i) => byTensor.set(t, this.toHostValue(out[i], t)));
+    if (this.backend.dispose) {
+      // Feeds, fetches and replaced variable values are done with: free their device memory.
+      const done = new Set<BackendTensor>(replaced);
+      for (const v of values) if (v !== undefined && !(v instanceof TensorListValue) && !(v instanceof OpaqueValue)) done.add(v as BackendTensor);
+      for (const v of done) if (!this.isPersistent(v)) this.backend.dispose(v);
+    }
     const results = resolved.map((r) => (r instanceof Tensor ? byTensor.get(r)! : null));
     if (!isNested(fetches) || isLeaf(fetches)) return results[0] as Fetched<F>;
     return pack_sequence_as<Fetched<F>>(fetches, results, isLeaf);
@@ -284,7 +304,8 @@ export class Session implements Disposable {
     if (dims && (dims.length !== arr.shape.length || dims.some((d, i) => d !== null && d !== arr.shape[i]))) {
       throw new ValueError(`Cannot feed value of shape ${tupleString(arr.shape)} for Tensor '${t.name}', which has shape '${t.shape.toString()}'`);
     }
-    return this.backend.fromHost(copyIfShared(arr, v));
+    // fromHost copies (the Backend contract), so later edits of the user's array cannot leak in
+    return this.backend.fromHost(arr);
   }
 
   private planFor(graph: Graph, fetches: readonly Tensor[], targets: readonly Operation[], fed: readonly Tensor[]): Plan {
@@ -334,12 +355,6 @@ function sameKeys(keys: readonly Tensor[], m: Map<Tensor, Value>): boolean {
   let i = 0;
   for (const k of m.keys()) if (k !== keys[i++]) return false;
   return true;
-}
-
-/** Feeding the NDArray the user still holds: copy, so later user edits cannot leak in. */
-function copyIfShared(arr: NDArray, original: unknown): NDArray {
-  if (original instanceof NDArray && arr.data === original.data) return new NDArray(arr.data.slice(), arr.shape, arr.dtype);
-  return arr;
 }
 
 function typeName(x: unknown): string {

@@ -56,7 +56,7 @@ function variableLength(backend: Backend): NDArray[] {
   using sess = new tf.Session({ backend });
   sess.run(tf.global_variables_initializer());
   const X_batch = [[[0, 1, 2], [9, 8, 7]], [[3, 4, 5], [0, 0, 0]], [[6, 7, 8], [6, 5, 4]], [[9, 0, 1], [3, 2, 1]]];
-  return sess.run([outputs, states] as const, [[X, X_batch], [seq, [2, 1, 2, 2]]]) as NDArray[];
+  return sess.run([outputs, states] as const, [[X, X_batch], [seq, [2, 1, 2, 2]]]) as unknown as NDArray[];
 }
 
 const mnist = read_data_sets('/tmp/data', { seed: 3, verbose: false });

@@ -12,7 +12,10 @@ import { DType, TypedArray } from '../../core/dtypes';
 import { sizeOf } from '../../ndarray/ndarray';
 import { broadcastOrThrow, forEachRun, planBroadcast } from './broadcast';
 import { CpuTensor, alloc, fail, isFloat, isNumeric, requireDType, requireSameDType, shapeStr } from './tensor';
-import { wasmTanhF32 } from './wasm_kernels';
+import { WASM_BINARY, wasmAddNF32, wasmBinaryF32, wasmTanhF32 } from './wasm_kernels';
+
+/** Below this many elements, the JS loops beat copying into WebAssembly and back. */
+const WASM_MIN = 2048;
 
 type UnaryLoop = (x: TypedArray, out: TypedArray, n: number) => void;
 type BinaryLoop = (a: TypedArray, ao: number, b: TypedArray, bo: number, out: TypedArray, oo: number, n: number) => void;
@@ -153,6 +156,15 @@ export function binary(op: BinaryOp, a: CpuTensor, b: CpuTensor): CpuTensor {
     if (INT_DIVIDES.has(op) && b.data.includes(0)) fail(spec.tf, 'Integer division by zero');
     if (op === 'pow' && b.data.some((v) => v < 0)) fail(spec.tf, 'Integers to negative integer powers are not allowed');
   }
+  const outSize = sizeOf(shape);
+  if (outSize >= WASM_MIN && a.data instanceof Float32Array && b.data instanceof Float32Array && a.size === outSize && WASM_BINARY[op] !== undefined) {
+    // float32 in WebAssembly SIMD (same bits): same shapes, or b a row repeated along a (a bias)
+    const bRow = b.size === outSize ? 0 : b.size > 0 && b.shape.length <= shape.length && b.size === shape[shape.length - 1] && b.shape[b.shape.length - 1] === b.size ? b.size : -1;
+    if (bRow >= 0) {
+      const r = wasmBinaryF32(WASM_BINARY[op], a.data, b.data, bRow);
+      if (r) return new CpuTensor(r, shape, d);
+    }
+  }
   const out = alloc(shape, spec.bool ? DType.bool : d);
   const A = a.data;
   const B = b.data;
@@ -266,6 +278,10 @@ export function addN(xs: readonly CpuTensor[]): CpuTensor {
     return new CpuTensor(only.data, only.shape, only.dtype);
   }
   // Summed left to right, each partial sum rounded to the dtype (as a chain of adds would be).
+  if (first.data instanceof Float32Array && first.size >= WASM_MIN) {
+    const r = wasmAddNF32(terms.map((t) => t.data as Float32Array));
+    if (r) return new CpuTensor(r, first.shape, first.dtype);
+  }
   const add = binaryLoop('add', first.dtype, 'vv');
   const out = alloc(first.shape, first.dtype);
   const O = out.data;

@@ -17,9 +17,9 @@ function copyRun(src: TypedArray, from: number, dst: TypedArray, to: number, n: 
   }
 }
 
-/** copyRun for float32 (the common case), whose loop stays monomorphic, so it pays up to longer runs. */
+/** copyRun for float32 (the common case), with a monomorphic loop for short runs. */
 function copyRunF32(src: Float32Array, from: number, dst: Float32Array, to: number, n: number): void {
-  if (n < 256) {
+  if (n < 64) {
     for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
   } else {
     dst.set(src.subarray(from, from + n), to);

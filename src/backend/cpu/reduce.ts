@@ -11,6 +11,7 @@ import { ReduceOp } from '../backend';
 import { DType, TypedArray } from '../../core/dtypes';
 import { transpose } from './layout';
 import { CpuTensor, alloc, fail, isIndex, isNumeric, normAxis, requireDType, shapeStr } from './tensor';
+import { wasmSumRowsF32 } from './wasm_kernels';
 
 const KERNEL: Record<ReduceOp, string> = { sum: 'Sum', mean: 'Mean', max: 'Max', min: 'Min', prod: 'Prod', any: 'Any', all: 'All' };
 
@@ -183,6 +184,11 @@ export function reduce(op: ReduceOp, x: CpuTensor, axes: readonly number[]): Cpu
       reduceRows(op, X, 0, sizes[0], sizes[1], O, 0, intMean);
       return out;
     case 'RK':
+      if (op === 'sum' && X instanceof Float32Array && x.size >= 2048) {
+        // the bias gradient of every dense layer and RNN step, in WebAssembly (same bits)
+        const r = wasmSumRowsF32(X, 0, sizes[0], sizes[1]);
+        if (r) return new CpuTensor(r, outShape, x.dtype);
+      }
       reduceCols(op, X, 0, sizes[0], sizes[1], O, 0, intMean, new Float64Array(sizes[1]));
       return out;
     case 'KRK': {

@@ -1,12 +1,16 @@
 /**
  * float32 kernels in WebAssembly SIMD (wasm/kernels.c, built by wasm/build.sh; the built
- * kernels.wasm is committed): the matrix product, on up to all cores through worker_threads
- * sharing one WebAssembly memory, with an optional fused bias + activation epilogue; and tanh.
+ * kernels_st.wasm and kernels.wasm are committed): the matrix product, on up to all cores
+ * through worker_threads, with an optional fused bias + activation epilogue; and tanh.
  *
- * Per call: A and B are copied into the wasm memory, each thread packs the columns of B it owns
- * and multiplies (4x8 register tiles, A read in place), the result is copied out. Copies are
- * O(MK + KN + MN) against the product's O(MNK), and keep memory management trivial: one shared
- * memory, grown once to the largest call so far and reused (never shrunk, nothing to free).
+ * Per call: A and B are copied into wasm memory, each thread packs the columns of B it owns and
+ * multiplies (4x8 register tiles, A read in place), the result is copied out. Copies are
+ * O(MK + KN + MN) against the product's O(MNK), and keep memory management trivial: each memory
+ * is grown once to the largest call so far and reused (never shrunk, nothing to free). There are
+ * two: a plain one (kernels_st.wasm) for work on the calling thread alone, and a shared one
+ * (kernels.wasm, built for threads) for products split among threads; copies in and out of a
+ * shared memory are ~2.5x slower (V8 copies shared buffers word by word), so it is only used
+ * when it pays.
  *
  * Threads: a product worth at least PARALLEL_FLOPS is cut into chunks (blocks of rows x
  * columns, each some tens of microseconds of work) that the calling thread and the helper
@@ -29,7 +33,7 @@ import type { Worker as WorkerT } from 'worker_threads';
 // The project compiles without the DOM lib, which is where TypeScript keeps WebAssembly's types:
 // the little used here, declared locally.
 interface WasmMemory {
-  readonly buffer: SharedArrayBuffer;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
   grow(pages: number): number;
 }
 interface WasmModule {
@@ -42,7 +46,7 @@ declare const WebAssembly: {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (m: WasmModule, imports: Record<string, Record<string, unknown>>) => WasmInstance;
-  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Memory: new (d: { initial: number; maximum: number; shared?: boolean }) => WasmMemory;
 };
 
 const MR = 4;
@@ -62,29 +66,33 @@ const MAX_THREADS = 8;
  * layout): the job, its chunk geometry, the claim and done counters, gemm_f32's arguments.
  */
 const J = {
+  // cache line 0: what idle helpers spin on, written once per job
   seq: 0, // job sequence number, 1..0x7fff (helpers wait for it to change; -1: exit)
-  next: 1, // (seq << 16) | next chunk to claim, claimed by compare-and-swap (see claim)
-  done: 2, // chunks finished
-  chunks: 3,
-  rowBlocks: 4, // chunk c covers row block c % rowBlocks and column block floor(c / rowBlocks);
-  colBlocks: 5, // blocks split the MR-row (NR-column) panels as evenly as integers allow
-  helperChunks: 6, // chunks done by helpers, ever (statistics)
-  M: 7,
-  N: 8,
-  K: 9,
-  A: 10,
-  ars: 11,
-  aks: 12,
-  B: 13,
-  tb: 14,
-  C: 15,
-  beta: 16,
-  pb: 17, // thread t packs into pb + t * pbStride
-  pbStride: 18,
-  scratch: 19, // thread t's edge tile at scratch + t * 128
-  spinUs: 20,
-  ready: 24, // ready[w]: helper w has instantiated the module (words 24..31)
-  words: 32,
+  spinUs: 1,
+  // line 1: the counters chunks are claimed and counted with
+  next: 16, // (seq << 16) | next chunk to claim, claimed by compare-and-swap (see claim)
+  done: 17, // chunks finished
+  helperChunks: 18, // chunks done by helpers, ever (statistics)
+  // line 2: the job (written before seq, read-only while it runs)
+  chunks: 32,
+  rowBlocks: 33, // chunk c covers row block c % rowBlocks and column block floor(c / rowBlocks);
+  colBlocks: 34, // blocks split the MR-row (NR-column) panels as evenly as integers allow
+  M: 35,
+  N: 36,
+  K: 37,
+  A: 38,
+  ars: 39,
+  aks: 40,
+  B: 41,
+  tb: 42,
+  C: 43,
+  beta: 44,
+  pb: 45, // thread t packs into pb + t * pbStride
+  pbStride: 46,
+  scratch: 47, // thread t's edge tile at scratch + t * 128
+  // line 3
+  ready: 48, // ready[w]: helper w has instantiated the module (words 48..55)
+  words: 64,
 } as const;
 
 interface Helper {
@@ -107,64 +115,73 @@ function claim(job: Int32Array, seq: number, chunks: number): number {
   }
 }
 
-interface Engine {
+/** A wasm memory with its instance of the kernels. */
+interface Arena {
   memory: WasmMemory;
-  /** The job block (see J). */
-  job: Int32Array;
+  f32: Float32Array;
   gemm: (...args: number[]) => void;
   tanh: (x: number, y: number, n: number) => void;
   biasAct: (c: number, M: number, N: number, ldc: number, bias: number, act: number) => void;
-  /** Byte offset of the control blocks, then one 128-byte scratch tile per thread, then operands. */
-  ctrlBase: number;
+  binary: (op: number, a: number, b: number, o: number, n: number, bRow: number) => void;
+  sumRows: (x: number, R: number, K: number, o: number, acc: number) => void;
+  /** Byte offsets: one 128-byte edge tile per thread, then the operands (dynBase on). */
   scratchBase: number;
   dynBase: number;
-  f32: Float32Array;
+  /** What the B operand region (at dynBase) holds, when it holds a product's B. */
+  residentB: { buffer: ArrayBufferLike; byteOffset: number; length: number } | null;
+}
+
+interface Engine {
+  /** Plain memory: products on the calling thread, tanh. */
+  st: Arena;
+  /** Shared memory for products split among threads (created with the helpers; null before). */
+  mt: Arena | null;
+  /** The job block in mt's memory (see J). */
+  job: Int32Array | null;
+  ctrlBase: number;
+  module: WasmModule | null;
   threads: number;
   helpers: Helper[] | null;
-  module: WasmModule;
   spin: number;
 }
 
 let engine: Engine | null | undefined;
 
-/** Whether WebAssembly SIMD and shared memory are usable here (and not disabled). */
+/** Whether WebAssembly SIMD is usable here (and not disabled). */
 export function wasmGemmAvailable(): boolean {
   return getEngine() !== null;
+}
+
+function instantiate(module: WasmModule, memory: WasmMemory, reserved: number): Arena {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  const scratchBase = align((instance.exports.__heap_base as { value: number }).value + reserved, 64);
+  return {
+    memory,
+    f32: new Float32Array(memory.buffer),
+    gemm: instance.exports.gemm_f32 as Arena['gemm'],
+    tanh: instance.exports.tanh_f32 as Arena['tanh'],
+    biasAct: instance.exports.bias_act_f32 as Arena['biasAct'],
+    binary: instance.exports.binary_f32 as Arena['binary'],
+    sumRows: instance.exports.sum_rows_f32 as Arena['sumRows'],
+    scratchBase,
+    dynBase: scratchBase + MAX_THREADS * 128,
+    residentB: null,
+  };
 }
 
 function getEngine(): Engine | null {
   if (engine !== undefined) return engine;
   engine = null;
-  if (process.env.TF1TS_WASM === '0' || typeof WebAssembly === 'undefined' || typeof SharedArrayBuffer === 'undefined') return null;
+  if (process.env.TF1TS_WASM === '0' || typeof WebAssembly === 'undefined') return null;
   try {
-    const bytes = fs.readFileSync(path.join(__dirname, 'wasm', 'kernels.wasm'));
-    if (!WebAssembly.validate(bytes)) return null; // no SIMD (or no threads) in this engine
-    const module = new WebAssembly.Module(bytes);
-    const memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    const heapBase = (instance.exports.__heap_base as { value: number }).value;
-    const ctrlBase = align(heapBase, 64);
-    const scratchBase = ctrlBase + J.words * 4;
-    const dynBase = scratchBase + MAX_THREADS * 128;
+    const bytes = fs.readFileSync(path.join(__dirname, 'wasm', 'kernels_st.wasm'));
+    if (!WebAssembly.validate(bytes)) return null; // no SIMD in this engine
+    const st = instantiate(new WebAssembly.Module(bytes), new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES }), 0);
     const envThreads = Number(process.env.TF1TS_THREADS);
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
     const threads = Math.max(1, Math.min(MAX_THREADS, Number.isInteger(envThreads) && envThreads > 0 ? envThreads : cores));
     const spinEnv = Number(process.env.TF1TS_GEMM_SPIN_US);
-    engine = {
-      memory,
-      job: new Int32Array(memory.buffer, ctrlBase, J.words),
-      gemm: instance.exports.gemm_f32 as (...args: number[]) => void,
-      tanh: instance.exports.tanh_f32 as Engine['tanh'],
-      biasAct: instance.exports.bias_act_f32 as Engine['biasAct'],
-      ctrlBase,
-      scratchBase,
-      dynBase,
-      f32: new Float32Array(memory.buffer),
-      threads,
-      helpers: null,
-      module,
-      spin: Number.isFinite(spinEnv) && spinEnv >= 0 ? Math.floor(spinEnv) : 200,
-    };
+    engine = { st, mt: null, job: null, ctrlBase: 0, module: null, threads, helpers: null, spin: Number.isFinite(spinEnv) && spinEnv >= 0 ? Math.floor(spinEnv) : 200 };
   } catch {
     engine = null;
   }
@@ -174,32 +191,51 @@ function getEngine(): Engine | null {
 const align = (n: number, a: number): number => Math.ceil(n / a) * a;
 
 /** Makes the memory at least `bytes` long (grows in one step, with headroom) or says it cannot. */
-function ensure(e: Engine, bytes: number): boolean {
-  const have = e.memory.buffer.byteLength;
+function ensure(a: Arena, bytes: number): boolean {
+  const have = a.memory.buffer.byteLength;
   if (bytes <= have) return true;
   const want = Math.min(MAX_PAGES, Math.ceil((bytes * 1.25) / PAGE));
   if (want * PAGE < bytes) return false;
   try {
-    e.memory.grow(want - have / PAGE);
+    a.memory.grow(want - have / PAGE);
   } catch {
     return false;
   }
-  e.f32 = new Float32Array(e.memory.buffer);
+  a.f32 = new Float32Array(a.memory.buffer);
   return true;
 }
 
-/** Starts the helper workers (once); each takes part in jobs once it reports ready. */
+/**
+ * Starts the helper workers (once) on a shared memory; each takes part in jobs once it reports
+ * ready. Without shared memory or thread support, there are none.
+ */
 function startHelpers(e: Engine): Helper[] {
   if (e.helpers) return e.helpers;
   e.helpers = [];
+  let job: Int32Array;
+  let module: WasmModule;
+  let mt: Arena;
+  try {
+    if (typeof SharedArrayBuffer === 'undefined') return e.helpers;
+    const bytes = fs.readFileSync(path.join(__dirname, 'wasm', 'kernels.wasm'));
+    if (!WebAssembly.validate(bytes)) return e.helpers; // no threads in this engine
+    module = new WebAssembly.Module(bytes);
+    mt = instantiate(module, new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true }), J.words * 4);
+    e.ctrlBase = mt.scratchBase - align(J.words * 4, 64);
+    job = new Int32Array(mt.memory.buffer, e.ctrlBase, J.words);
+  } catch {
+    return e.helpers;
+  }
+  e.mt = mt;
+  e.job = job;
+  e.module = module;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Worker } = require('worker_threads') as typeof import('worker_threads');
-  const job = e.job;
   job[J.spinUs] = e.spin;
   for (let w = 1; w < e.threads; w++) {
     job[J.ready + w] = 0;
     try {
-      const worker = new Worker(path.join(__dirname, 'wasm', 'worker.js'), { workerData: { module: e.module, memory: e.memory, ctrl: e.ctrlBase, index: w } });
+      const worker = new Worker(path.join(__dirname, 'wasm', 'worker.js'), { workerData: { module, memory: mt.memory, ctrl: e.ctrlBase, index: w } });
       worker.unref();
       worker.on('error', () => undefined);
       worker.on('exit', () => Atomics.store(job, J.ready + w, 0));
@@ -232,9 +268,9 @@ export function wasmGemm(
 ): boolean {
   const e = getEngine();
   if (!e) return false;
-  const cPtr = compute(e, M, N, K, A, aOff, ta, B, bOff, tb, accumulate ? C : null, cOff);
-  if (cPtr < 0) return false;
-  C.set(e.f32.subarray(cPtr >> 2, (cPtr >> 2) + M * N), cOff);
+  const r = compute(e, M, N, K, A, aOff, ta, B, bOff, tb, accumulate ? C : null, cOff);
+  if (!r) return false;
+  C.set(r.f32.subarray(r.c >> 2, (r.c >> 2) + M * N), cOff);
   return true;
 }
 
@@ -244,7 +280,8 @@ export type FusedActivation = keyof typeof ACT;
 
 /**
  * act(op(A) . op(B) + bias) as a fresh Float32Array [M*N] (bias [N] optional, act 'none' by
- * default), or null when the wasm path cannot do it.
+ * default), or null when the wasm path cannot do it. A and B must be tensors' storage (never
+ * changed afterwards): the B last copied in is reused when the same memory comes again.
  */
 export function wasmMatmulF32(
   M: number,
@@ -261,38 +298,106 @@ export function wasmMatmulF32(
 ): Float32Array | null {
   const e = getEngine();
   if (!e) return null;
-  const cPtr = compute(e, M, N, K, A, aOff, ta, B, bOff, tb, null, 0, bias ? N : 0);
-  if (cPtr < 0) return null;
+  const r = compute(e, M, N, K, A, aOff, ta, B, bOff, tb, null, 0, bias ? N : 0, true);
+  if (!r) return null;
+  const cPtr = r.c;
   if (bias || act !== 'none') {
     let bPtr = 0;
     if (bias) {
       bPtr = cPtr + align(M * N * 4, 64);
-      e.f32.set(bias.subarray(0, N), bPtr >> 2);
+      r.arena.f32.set(bias.subarray(0, N), bPtr >> 2);
     }
-    e.biasAct(cPtr, M, N, N, bPtr, ACT[act]);
+    r.arena.biasAct(cPtr, M, N, N, bPtr, ACT[act]);
   }
-  return e.f32.slice(cPtr >> 2, (cPtr >> 2) + M * N);
+  return r.arena.f32.slice(cPtr >> 2, (cPtr >> 2) + M * N);
 }
 
 /** tanh of float32 values as a fresh Float32Array (kernels.c's rational approximation), or null. */
 export function wasmTanhF32(x: Float32Array): Float32Array | null {
   const e = getEngine();
   if (!e) return null;
+  const a = e.st;
+  a.residentB = null;
   const n = x.length;
-  const p = e.dynBase;
-  if (!ensure(e, p + n * 4)) return null;
-  e.f32.set(x, p >> 2);
-  e.tanh(p, p, n);
-  return e.f32.slice(p >> 2, (p >> 2) + n);
+  const p = a.dynBase;
+  if (!ensure(a, p + n * 4)) return null;
+  a.f32.set(x, p >> 2);
+  a.tanh(p, p, n);
+  return a.f32.slice(p >> 2, (p >> 2) + n);
 }
 
-/** Runs the product in wasm memory; returns the byte offset of C there, or -1. `extra` floats are reserved after C. */
-function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aOff: number, ta: boolean, B: Float32Array, bOff: number, tb: boolean, Cin: Float32Array | null, cOff: number, extra = 0): number {
+/** Binary ops with a wasm kernel (kernels.c's binary_f32 codes). */
+export const WASM_BINARY: Readonly<Record<string, number>> = { add: 0, sub: 1, mul: 2, div: 3, tanh_grad: 4, sigmoid_grad: 5, relu_grad: 6 };
+
+/**
+ * a op b for float32 arrays as a fresh Float32Array of a's length (b: as long as a, or bRow
+ * values repeated along a, a bias), or null. Same bits as the JS loops (see kernels.c).
+ */
+export function wasmBinaryF32(op: number, a: Float32Array, b: Float32Array, bRow = 0): Float32Array | null {
+  const e = getEngine();
+  if (!e) return null;
+  const ar = e.st;
+  ar.residentB = null;
+  const n = a.length;
+  const aP = ar.dynBase;
+  const bP = aP + align(n * 4, 64);
+  if (!ensure(ar, bP + b.length * 4)) return null;
+  const f = ar.f32;
+  f.set(a, aP >> 2);
+  f.set(b, bP >> 2);
+  ar.binary(op, aP, bP, aP, n, bRow);
+  return f.slice(aP >> 2, (aP >> 2) + n);
+}
+
+/** xs[0] + xs[1] + ... (float32 arrays of one length, left to right, each sum rounded), or null. */
+export function wasmAddNF32(xs: readonly Float32Array[]): Float32Array | null {
+  const e = getEngine();
+  if (!e) return null;
+  const ar = e.st;
+  ar.residentB = null;
+  const n = xs[0].length;
+  const oP = ar.dynBase;
+  const tP = oP + align(n * 4, 64);
+  if (!ensure(ar, tP + n * 4)) return null;
+  const f = ar.f32;
+  f.set(xs[0], oP >> 2);
+  for (let k = 1; k < xs.length; k++) {
+    f.set(xs[k], tP >> 2);
+    ar.binary(WASM_BINARY.add, oP, tP, oP, n, 0);
+  }
+  return f.slice(oP >> 2, (oP >> 2) + n);
+}
+
+/** Column sums of x [R, K] (float32; doubles accumulated row by row, as the JS kernel), or null. */
+export function wasmSumRowsF32(x: Float32Array, xOff: number, R: number, K: number): Float32Array | null {
+  const e = getEngine();
+  if (!e) return null;
+  const ar = e.st;
+  ar.residentB = null;
+  const xP = ar.dynBase;
+  const accP = xP + align(R * K * 4, 64);
+  const oP = accP + align(K * 8, 64);
+  if (!ensure(ar, oP + K * 4)) return null;
+  ar.f32.set(x.subarray(xOff, xOff + R * K), xP >> 2);
+  ar.sumRows(xP, R, K, oP, accP);
+  return ar.f32.slice(oP >> 2, (oP >> 2) + K);
+}
+
+/** The product in wasm memory: which memory, and the byte offset of C there. */
+interface Computed {
+  arena: Arena;
+  c: number;
+  /** Float32Array view of the arena's memory (as after any growth). */
+  f32: Float32Array;
+}
+
+/** Runs the product in wasm memory, or returns null. `extra` floats are reserved after C. */
+function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aOff: number, ta: boolean, B: Float32Array, bOff: number, tb: boolean, Cin: Float32Array | null, cOff: number, extra = 0, immutableB = false): Computed | null {
   const flops = 2 * M * N * K;
   let helpers = 0;
   if (e.threads > 1 && flops >= PARALLEL_FLOPS) {
     startHelpers(e);
-    for (let w = 1; w < e.threads; w++) if (e.job[J.ready + w] === 1) helpers++;
+    if (e.job) for (let w = 1; w < e.threads; w++) if (e.job[J.ready + w] === 1) helpers++;
   }
   // Chunks: about 4 per thread (so that a late helper costs little), of at least CHUNK_FLOPS,
   // in row blocks of at most ~256 rows (A's block stays in L2).
@@ -325,33 +430,44 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
     if (!share) helpers = 0;
   }
   if (!helpers) rowBlocks = colBlocks = 1; // one call over everything: its pack spans all of N
+  const arena = helpers ? e.mt! : e.st;
   const kc = Math.min(K, KC);
   const pbStride = align((kc * Math.ceil(nPanels / colBlocks) * NR + 16) * 4, 64);
-  let p = e.dynBase;
-  const pb = p;
-  p += pbStride * (helpers ? e.threads : 1);
-  const aPtr = p;
-  p += align(M * K * 4, 64);
+  // B first, at a fixed place: the same B as last time (an RNN's weights, step after step) is
+  // still there and is not copied again. Then A, C (and `extra`), the packs.
+  let p = arena.dynBase;
   const bPtr = p;
   p += align(K * N * 4, 64);
+  const aPtr = p;
+  p += align(M * K * 4, 64);
   const cPtr = p;
   p += align(M * N * 4, 64) + extra * 4;
-  if (!ensure(e, p)) return -1;
-  const f = e.f32;
+  const pb = p;
+  p += pbStride * (helpers ? e.threads : 1);
+  if (!ensure(arena, p)) return null;
+  // timed from here (copies in included: shared memory's are slower)
+  const t0 = tune ? performance.now() : 0;
+  const f = arena.f32;
   if (M * K) f.set(A.subarray(aOff, aOff + M * K), aPtr >> 2);
-  if (K * N) f.set(B.subarray(bOff, bOff + K * N), bPtr >> 2);
+  const bSrc = B.subarray(bOff, bOff + K * N);
+  const r = arena.residentB;
+  if (!immutableB || !r || r.buffer !== bSrc.buffer || r.byteOffset !== bSrc.byteOffset || r.length !== bSrc.length) {
+    if (K * N) f.set(bSrc, bPtr >> 2);
+    // B of a tensor: tensors are immutable, so the same memory (held here, so never reused) has
+    // the same values next time. (gemm's caller may change its arrays: not remembered.)
+    arena.residentB = immutableB ? { buffer: bSrc.buffer, byteOffset: bSrc.byteOffset, length: bSrc.length } : null;
+  }
   if (Cin) f.set(Cin.subarray(cOff, cOff + M * N), cPtr >> 2);
   const beta = Cin ? 1 : 0;
   const ars = ta ? 1 : K;
   const aks = ta ? M : 1;
   const tbi = tb ? 1 : 0;
-  const t0 = tune ? performance.now() : 0;
   if (!helpers) {
-    e.gemm(M, N, K, aPtr, ars, aks, bPtr, tbi, cPtr, N, 0, N, pb, beta, e.scratchBase);
+    arena.gemm(M, N, K, aPtr, ars, aks, bPtr, tbi, cPtr, N, 0, N, pb, beta, arena.scratchBase);
     if (tune) tune.alone = ewma(tune.alone, (performance.now() - t0) / flops);
-    return cPtr;
+    return { arena, c: cPtr, f32: f };
   }
-  const job = e.job;
+  const job = e.job!;
   job[J.rowBlocks] = rowBlocks;
   job[J.colBlocks] = colBlocks;
   job[J.M] = M;
@@ -366,7 +482,7 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
   job[J.beta] = beta;
   job[J.pb] = pb;
   job[J.pbStride] = pbStride;
-  job[J.scratch] = e.scratchBase;
+  job[J.scratch] = arena.scratchBase;
   Atomics.store(job, J.done, 0);
   Atomics.store(job, J.chunks, chunks);
   const seq = job[J.seq] >= 0x7fff ? 1 : job[J.seq] + 1;
@@ -382,7 +498,7 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
     const i1 = Math.min(M, Math.floor(((rb + 1) * mPanels) / rowBlocks) * MR);
     const n0 = Math.floor((cb * nPanels) / colBlocks) * NR;
     const n1 = Math.min(N, Math.floor(((cb + 1) * nPanels) / colBlocks) * NR);
-    e.gemm(i1 - i0, N, K, aPtr + i0 * ars * 4, ars, aks, bPtr, tbi, cPtr + i0 * N * 4, N, n0, n1, pb, beta, e.scratchBase);
+    arena.gemm(i1 - i0, N, K, aPtr + i0 * ars * 4, ars, aks, bPtr, tbi, cPtr + i0 * N * 4, N, n0, n1, pb, beta, arena.scratchBase);
     Atomics.add(job, J.done, 1);
   }
   // Then waits for the chunks helpers have started (they finish them: they never abandon one).
@@ -395,7 +511,7 @@ function compute(e: Engine, M: number, N: number, K: number, A: Float32Array, aO
     done = Atomics.load(job, J.done);
   }
   if (tune) tune.shared = ewma(tune.shared, (performance.now() - t0) / flops);
-  return cPtr;
+  return { arena, c: cPtr, f32: f };
 }
 
 interface Tuning {
@@ -434,21 +550,21 @@ export function gemmThreads(): number {
   const e = getEngine();
   if (!e) return 0;
   let n = 1;
-  if (e.helpers) for (const h of e.helpers) if (e.job[J.ready + h.index] === 1) n++;
+  if (e.helpers && e.job) for (const h of e.helpers) if (e.job[J.ready + h.index] === 1) n++;
   return n;
 }
 
 /** Chunks of products the helper threads have done so far (statistics for benchmarks). */
 export function gemmHelperChunks(): number {
   const e = getEngine();
-  return e ? Atomics.load(e.job, J.helperChunks) : 0;
+  return e?.job ? Atomics.load(e.job, J.helperChunks) : 0;
 }
 
 /** Starts the helper threads now and resolves when they are ready (for benchmarks). */
 export async function warmGemmThreads(): Promise<number> {
   const e = getEngine();
   if (!e || e.threads < 2) return gemmThreads();
-  startHelpers(e);
-  for (let i = 0; i < 300 && gemmThreads() < e.threads; i++) await new Promise((r) => setTimeout(r, 10));
+  const hs = startHelpers(e);
+  for (let i = 0; i < 300 && gemmThreads() < 1 + hs.length; i++) await new Promise((r) => setTimeout(r, 10));
   return gemmThreads();
 }

@@ -198,8 +198,8 @@ void gemm_f32(int M, int N, int K, const float *A, int ars, int aks, const float
  * from |x| >= 9 on (where float32 tanh rounds to 1). Within a few float32 ulps of tanh.
  */
 static inline v128_t tanh4(v128_t x) {
-  const v128_t c = wasm_f32x4_splat(7.90531110763549805f);
-  v128_t xc = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_neg(c)), c);
+  /* pmin/pmax (minps/maxps) clamp: NaN comes out as a number here and is put back below */
+  v128_t xc = wasm_f32x4_pmin(wasm_f32x4_splat(7.90531110763549805f), wasm_f32x4_pmax(wasm_f32x4_splat(-7.90531110763549805f), x));
   v128_t x2 = wasm_f32x4_mul(xc, xc);
   v128_t p = wasm_f32x4_splat(-2.76076847742355e-16f);
   p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(2.00018790482477e-13f));
@@ -219,7 +219,7 @@ static inline v128_t tanh4(v128_t x) {
   /* saturate: copysign(1, x) where |x| >= 9 */
   v128_t one = wasm_v128_or(wasm_f32x4_splat(1.0f), wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000)));
   r = wasm_v128_bitselect(one, r, wasm_f32x4_ge(ax, wasm_f32x4_splat(9.0f)));
-  /* NaN in, NaN out (min/max above would have turned it into a number) */
+  /* NaN in, NaN out */
   return wasm_v128_bitselect(x, r, wasm_f32x4_ne(x, x));
 }
 
@@ -259,4 +259,91 @@ void bias_act_f32(float *C, int M, int N, int ldc, const float *bias, int act) {
       c[j] = v;
     }
   }
+}
+
+/* ---- elementwise binary ops and column sums (float32 storage) --------------------------------- */
+
+/*
+ * o[i] = a[i] op b[i] for i < n (bRow: b has `bRow` elements, reused for every row of that
+ * length, the bias-add broadcast; 0: b has n). Results are those of the JS kernels bit for bit:
+ * add/sub/mul/div of two floats rounded once to float32 (as a double computation rounded to
+ * float32 is), and the gradient formulas computed in doubles, as JS does, then rounded.
+ *   op 0 add, 1 sub, 2 mul, 3 div, 4 tanh_grad b*(1-a*a), 5 sigmoid_grad b*a*(1-a),
+ *   6 relu_grad (b > 0 ? a : 0)
+ */
+static inline v128_t bin4(int op, v128_t x, v128_t y) {
+  switch (op) {
+    case 0: return wasm_f32x4_add(x, y);
+    case 1: return wasm_f32x4_sub(x, y);
+    case 2: return wasm_f32x4_mul(x, y);
+    case 3: return wasm_f32x4_div(x, y);
+    case 4: case 5: {
+      v128_t lo_a = wasm_f64x2_promote_low_f32x4(x);
+      v128_t hi_a = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 0, 1));
+      v128_t lo_b = wasm_f64x2_promote_low_f32x4(y);
+      v128_t hi_b = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(y, y, 2, 3, 0, 1));
+      v128_t one = wasm_f64x2_splat(1.0);
+      v128_t lo, hi;
+      if (op == 4) {
+        lo = wasm_f64x2_mul(lo_b, wasm_f64x2_sub(one, wasm_f64x2_mul(lo_a, lo_a)));
+        hi = wasm_f64x2_mul(hi_b, wasm_f64x2_sub(one, wasm_f64x2_mul(hi_a, hi_a)));
+      } else {
+        lo = wasm_f64x2_mul(wasm_f64x2_mul(lo_b, lo_a), wasm_f64x2_sub(one, lo_a));
+        hi = wasm_f64x2_mul(wasm_f64x2_mul(hi_b, hi_a), wasm_f64x2_sub(one, hi_a));
+      }
+      v128_t l = wasm_f32x4_demote_f64x2_zero(lo);
+      v128_t h = wasm_f32x4_demote_f64x2_zero(hi);
+      return wasm_i32x4_shuffle(l, h, 0, 1, 4, 5);
+    }
+    default: return wasm_v128_and(x, wasm_f32x4_gt(y, wasm_f32x4_splat(0.0f)));
+  }
+}
+
+static inline float bin1(int op, float x, float y) {
+  switch (op) {
+    case 0: return x + y;
+    case 1: return x - y;
+    case 2: return x * y;
+    case 3: return x / y;
+    case 4: return (float)((double)y * (1.0 - (double)x * (double)x));
+    case 5: return (float)((double)y * (double)x * (1.0 - (double)x));
+    default: return y > 0.0f ? x : 0.0f;
+  }
+}
+
+__attribute__((export_name("binary_f32")))
+void binary_f32(int op, const float *a, const float *b, float *o, int n, int bRow) {
+  if (bRow <= 0) {
+    int i = 0;
+    for (; i + 4 <= n; i += 4) wasm_v128_store(o + i, bin4(op, wasm_v128_load(a + i), wasm_v128_load(b + i)));
+    for (; i < n; i++) o[i] = bin1(op, a[i], b[i]);
+    return;
+  }
+  for (int r = 0; r + bRow <= n; r += bRow) {
+    const float *x = a + r;
+    float *z = o + r;
+    int j = 0;
+    for (; j + 4 <= bRow; j += 4) wasm_v128_store(z + j, bin4(op, wasm_v128_load(x + j), wasm_v128_load(b + j)));
+    for (; j < bRow; j++) z[j] = bin1(op, x[j], b[j]);
+  }
+}
+
+/*
+ * o[k] = sum over r < R of x[r*K + k], accumulated in doubles row after row and rounded once
+ * (the JS kernel's order and precision, so the same bits). acc: K doubles of scratch.
+ */
+__attribute__((export_name("sum_rows_f32")))
+void sum_rows_f32(const float *x, int R, int K, float *o, double *acc) {
+  for (int k = 0; k < K; k++) acc[k] = 0.0;
+  for (int r = 0; r < R; r++) {
+    const float *row = x + (size_t)r * K;
+    int k = 0;
+    for (; k + 4 <= K; k += 4) {
+      v128_t v = wasm_v128_load(row + k);
+      wasm_v128_store(acc + k, wasm_f64x2_add(wasm_v128_load(acc + k), wasm_f64x2_promote_low_f32x4(v)));
+      wasm_v128_store(acc + k + 2, wasm_f64x2_add(wasm_v128_load(acc + k + 2), wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1))));
+    }
+    for (; k < K; k++) acc[k] += (double)row[k];
+  }
+  for (int k = 0; k < K; k++) o[k] = (float)acc[k];
 }

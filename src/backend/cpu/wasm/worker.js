@@ -11,11 +11,12 @@ const { workerData } = require('worker_threads');
 const { module: wasmModule, memory, ctrl, index } = workerData;
 const instance = new WebAssembly.Instance(wasmModule, { env: { memory } });
 const gemm = instance.exports.gemm_f32;
-const job = new Int32Array(memory.buffer, ctrl, 32);
+const job = new Int32Array(memory.buffer, ctrl, 64);
 // J's word numbers
-const SEQ = 0, NEXT = 1, DONE = 2, CHUNKS = 3, ROW_BLOCKS = 4, COL_BLOCKS = 5, M_ = 7, N_ = 8, K_ = 9;
-const HELPER_CHUNKS = 6, MR = 4, NR = 8;
-const A_ = 10, ARS = 11, AKS = 12, B_ = 13, TB = 14, C_ = 15, BETA = 16, PB = 17, PB_STRIDE = 18, SCRATCH = 19, SPIN_US = 20, READY = 24;
+const SEQ = 0, SPIN_US = 1, NEXT = 16, DONE = 17, HELPER_CHUNKS = 18;
+const CHUNKS = 32, ROW_BLOCKS = 33, COL_BLOCKS = 34, M_ = 35, N_ = 36, K_ = 37, A_ = 38, ARS = 39, AKS = 40, B_ = 41, TB = 42, C_ = 43;
+const BETA = 44, PB = 45, PB_STRIDE = 46, SCRATCH = 47, READY = 48;
+const MR = 4, NR = 8;
 
 function claim(seq, chunks) {
   for (;;) {
