@@ -736,10 +736,20 @@ export class GpuBackend implements Backend {
       return this.viaCpu('softmax', [x], ([c]) => this.cpu.softmax(c, log));
     }
     this.prepare(x, 3);
-    const d = this.ew('sub', x, this.reduceLast('max', x));
+    const mx = this.reduceLast('max', x);
+    const d = this.ew('sub', x, mx);
     const e = this.ew1('exp', d);
     const s = this.reduceLast('sum', e);
-    return log ? this.ew('sub', d, this.ew1('log', s)) : this.ew('div', e, s);
+    const ls = log ? this.ew1('log', s) : null;
+    const out = log ? this.ew('sub', d, ls!) : this.ew('div', e, s);
+    // Temporaries go once the result no longer needs them (dispose waits for pending readers).
+    this.disposeTemps([mx, d, e, s, ls], out);
+    return out;
+  }
+
+  /** Asks for the release of a kernel's internal temporaries, never of what it returns. */
+  private disposeTemps(temps: readonly (GpuTensor | null)[], ...keep: BackendTensor[]): void {
+    for (const t of temps) if (t !== null && !keep.includes(t)) this.dispose(t);
   }
 
   softmaxCrossEntropy(tl: BackendTensor, ty: BackendTensor, sparse: boolean): [BackendTensor, BackendTensor] {
@@ -755,22 +765,33 @@ export class GpuBackend implements Backend {
     }
     this.prepare(x, 4);
     const m = this.reduceLast('max', x);
-    const lse = this.ew('add', m, this.ew1('log', this.reduceLast('sum', this.ew1('exp', this.ew('sub', x, m)))));
+    const shifted = this.ew('sub', x, m);
+    const ex = this.ew1('exp', shifted);
+    const se = this.reduceLast('sum', ex);
+    const lse0 = this.ew1('log', se);
+    const lse = this.ew('add', m, lse0);
     this.realize(lse);
     const nll = this.ew('sub', lse, x);
-    const p = this.ew1('exp', this.ew('sub', x, lse));
+    const xl = this.ew('sub', x, lse);
+    const p = this.ew1('exp', xl);
     let perClass: GpuTensor;
     let target: GpuTensor;
+    const temps: (GpuTensor | null)[] = [m, shifted, ex, se, lse0, lse, nll, xl, p];
     if (sparse) {
       const hit = this.classMask(y, x.shape);
-      perClass = this.lazy(x.shape, x.dtype, { k: 'select', c: hit, a: nll, b: this.constant(0, x.dtype) });
+      const zero = this.constant(0, x.dtype);
+      perClass = this.lazy(x.shape, x.dtype, { k: 'select', c: hit, a: nll, b: zero });
       target = this.lazy(x.shape, x.dtype, { k: 'cast', x: hit });
+      temps.push(hit, zero, target);
     } else {
       perClass = this.ew('mul', y, nll);
       target = y;
     }
+    temps.push(perClass);
     const loss = this.reduceInternal('sum', perClass, [1], [x.shape[0]]);
-    return [loss, this.ew('sub', p, target)];
+    const backprop = this.ew('sub', p, target);
+    this.disposeTemps(temps.filter((t) => t !== y), loss, backprop);
+    return [loss, backprop];
   }
 
   inTopK(tp: BackendTensor, tt: BackendTensor, k: number): BackendTensor {
