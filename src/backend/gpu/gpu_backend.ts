@@ -565,7 +565,9 @@ export class GpuBackend implements Backend {
       const parts = Math.min(1024, Math.ceil(Math.sqrt(R)));
       const partial = this.run(partialReduceKernel(this, op, x, axes, outShape, parts), [...outShape, parts], x.dtype);
       const op2: ReduceOp = op === 'mean' ? 'mean' : op;
-      return this.run(reduceKernel(this, op2, partial, [outShape.length], outShape, R), outShape, x.dtype);
+      const result = this.run(reduceKernel(this, op2, partial, [outShape.length], outShape, R), outShape, x.dtype);
+      this.dispose(partial);
+      return result;
     }
     return this.run(reduceKernel(this, op, x, axes, outShape, R), outShape, x.dtype);
   }
@@ -727,7 +729,9 @@ export class GpuBackend implements Backend {
   private reduceLast(op: ReduceOp, x: GpuTensor): GpuTensor {
     const r = x.shape.length - 1;
     const out = this.reduceInternal(op, x, [r], x.shape.slice(0, r));
-    return this.reshape(out, [...x.shape.slice(0, r), 1]);
+    const kept = this.reshape(out, [...x.shape.slice(0, r), 1]) as GpuTensor;
+    this.dispose(out); // the reshaped handle keeps the storage
+    return kept;
   }
 
   softmax(t: BackendTensor, log: boolean): BackendTensor {
