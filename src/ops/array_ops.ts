@@ -990,7 +990,9 @@ defineOp({
       if (i < lead || (to[i - lead] === 1 && x.shape[i] !== 1)) axes.push(i);
     }
     const r = axes.length ? ctx.backend.reduce('sum', x, axes) : x;
-    return [ctx.backend.reshape(r, to)];
+    const out = ctx.backend.reshape(r, to);
+    if (r !== x) ctx.backend.dispose?.(r); // the reshaped view keeps the storage
+    return [out];
   },
   grad: (op, g) => [g[0] ? broadcast_to(g[0], shape(op.inputs[0])) : null, null],
 });

@@ -471,7 +471,11 @@ function reduceKernel(prim: ReduceOp) {
     }
     let r = axes.length ? ctx.backend.reduce(prim, x, axes) : x;
     if (prim === 'mean' && axes.length === 0) r = x;
-    if (ctx.attrs.keep_dims) r = ctx.backend.reshape(r, x.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+    if (ctx.attrs.keep_dims) {
+      const kept = ctx.backend.reshape(r, x.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+      if (r !== x) ctx.backend.dispose?.(r); // the reshaped view keeps the storage
+      r = kept;
+    }
     return [r];
   };
 }

@@ -113,7 +113,9 @@ defineOp({
     const lr = bt(inputs[0]);
     const g = bt(inputs[1]);
     sameShapeAsVar(ctx, cur, g);
-    const out = ctx.backend.binary('sub', cur, ctx.backend.binary('mul', g, lr));
+    const step = ctx.backend.binary('mul', g, lr);
+    const out = ctx.backend.binary('sub', cur, step);
+    ctx.backend.dispose?.(step); // freed once `out` no longer needs it
     ctx.run.writeVariable(v, out);
     return [out];
   },
@@ -137,6 +139,7 @@ defineOp({
     const acc2 = b.binary('add', b.binary('mul', accum, mom), g);
     const step = ctx.attrs.use_nesterov ? b.binary('add', b.binary('mul', g, lr), b.binary('mul', b.binary('mul', acc2, mom), lr)) : b.binary('mul', acc2, lr);
     const out = b.binary('sub', cur, step);
+    b.dispose?.(step);
     ctx.run.writeVariable(accumOp, acc2);
     ctx.run.writeVariable(v, out);
     return [out];

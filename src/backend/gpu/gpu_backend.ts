@@ -709,8 +709,10 @@ export class GpuBackend implements Backend {
   /** bool [..., C]: whether the last coordinate equals ids[...] (false for ids outside [0, C)). */
   private classMask(ids: GpuTensor, shape: readonly number[]): GpuTensor {
     const iota = this.lazy(shape, DType.int32, { k: 'iota', axis: shape.length - 1 });
-    const col = this.reshape(ids, [...ids.shape, 1]);
-    return this.lazy(shape, DType.bool, { k: 'binary', op: 'equal', a: iota, b: col });
+    const col = this.reshape(ids, [...ids.shape, 1]) as GpuTensor;
+    const mask = this.lazy(shape, DType.bool, { k: 'binary', op: 'equal', a: iota, b: col });
+    this.dispose(col); // a view of the labels: released once the mask no longer reads it
+    return mask;
   }
 
   // ---- nn -----------------------------------------------------------------------------------
@@ -822,14 +824,19 @@ export class GpuBackend implements Backend {
     // The three results are realized now: they become variables' values, and leaving them lazy
     // would grow one expression across training steps. Coefficients are uniforms.
     this.prepare(g, 2);
-    const c = (value: number): GpuTensor => this.constant(value, v.dtype);
+    // Every intermediate handle is collected and released at the end: an unreleased lazy node
+    // would keep counting as a reader of the old m / v / var, so they could never be freed.
+    const temps: GpuTensor[] = [];
+    const t = (x: GpuTensor): GpuTensor => (temps.push(x), x);
+    const c = (value: number): GpuTensor => t(this.constant(value, v.dtype));
     const lrT = (p.lr * Math.sqrt(1 - p.beta2Power)) / (1 - p.beta1Power);
-    const m1 = this.ew('add', m, this.ew('mul', this.ew('sub', g, m), c(1 - p.beta1)));
-    const v1 = this.ew('add', vv, this.ew('mul', this.ew('sub', this.ew1('square', g), vv), c(1 - p.beta2)));
+    const m1 = this.ew('add', m, t(this.ew('mul', t(this.ew('sub', g, m)), c(1 - p.beta1))));
+    const v1 = this.ew('add', vv, t(this.ew('mul', t(this.ew('sub', t(this.ew1('square', g)), vv)), c(1 - p.beta2))));
     this.realize(m1);
     this.realize(v1);
-    const var1 = this.ew('sub', v, this.ew('div', this.ew('mul', c(lrT), m1), this.ew('add', this.ew1('sqrt', v1), c(p.epsilon))));
+    const var1 = this.ew('sub', v, t(this.ew('div', t(this.ew('mul', c(lrT), m1)), t(this.ew('add', t(this.ew1('sqrt', v1)), c(p.epsilon))))));
     this.realize(var1);
+    this.disposeTemps(temps, var1, m1, v1);
     return [var1, m1, v1];
   }
 }
