@@ -85,14 +85,22 @@ function opTypesOf(g: Graph, into = new Set<string>()): Set<string> {
 }
 
 /** Runs one case; throws GradCheckError listing the mismatches. */
-export function checkGradients(c: GradCase, seed = 1234): GradReport {
-  const eps = c.eps ?? 1e-6;
-  const atol = c.atol ?? 1e-6;
-  const rtol = c.rtol ?? 1e-5;
+export interface CheckOptions {
+  /** Run on this backend (default: the session default, the CPU). */
+  backend?: import('tf1-ts/backend/backend').Backend;
+  /** Build float64-default inputs as float32 instead (for float32 devices), with these tolerances. */
+  float32?: { eps: number; atol: number; rtol: number };
+}
+
+export function checkGradients(c: GradCase, seed = 1234, opts: CheckOptions = {}): GradReport {
+  const f32 = opts.float32;
+  const eps = f32 ? Math.max(f32.eps, c.eps ?? 0) : (c.eps ?? 1e-6);
+  const atol = f32 ? Math.max(f32.atol, c.atol ?? 0) : (c.atol ?? 1e-6);
+  const rtol = f32 ? Math.max(f32.rtol, c.rtol ?? 0) : (c.rtol ?? 1e-5);
   const stream = new RandomStream(seed, 99);
   const g = new tf.Graph();
   using _g = g.as_default();
-  const xs = c.inputs.map((s, i) => tf.placeholder(s.dtype ?? DType.float64, s.static === undefined ? s.shape : s.static, `x${i}`));
+  const xs = c.inputs.map((s, i) => tf.placeholder(s.dtype ?? (f32 ? DType.float32 : DType.float64), s.static === undefined ? s.shape : s.static, `x${i}`));
   const built = c.build(xs);
   const ys = (Array.isArray(built) ? built : [built]).filter((y) => y.dtype.isFloating);
   if (ys.length === 0) throw new GradCheckError(`${c.name}: no floating output to differentiate`);
@@ -100,7 +108,7 @@ export function checkGradients(c: GradCase, seed = 1234): GradReport {
   const toFeed = (vals: number[][]): Map<tf.Tensor, tf.NDArray> =>
     new Map(xs.map((x, i) => [x, new tf.NDArray((x.dtype as DType).alloc(vals[i].length).map((_, k) => vals[i][k]), c.inputs[i].shape, x.dtype)]));
 
-  using sess = new tf.Session({ graph: g });
+  using sess = new tf.Session({ graph: g, backend: opts.backend });
   const y0 = sess.run(ys, toFeed(values));
   const ws = y0.map((y) => new tf.NDArray(y.dtype.alloc(y.size).map(() => 0.5 + stream.uniform()), y.shape, y.dtype));
   const wPh = ys.map((y, k) => tf.placeholder(y.dtype, null, `w${k}`));
