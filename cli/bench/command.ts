@@ -40,19 +40,6 @@ function runners(quick: boolean, budget: number): RunnerSpec[] {
   const mode = quick ? 'quick' : 'full';
   const threads = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   const node = (script: string, ...a: string[]): string[] => [BOOT, path.join(ROOT, 'cli', 'bench', script), ...a, mode, String(budget)];
-  const list: RunnerSpec[] = [{ name: 'tf1-ts cpu', cmd: process.execPath, args: node('run_tf1ts.ts', 'cpu') }];
-  // gpu.js through headless-gl needs an X display: under xvfb-run when there is none.
-  const gl: RunnerSpec = { name: 'tf1-ts gpu.js headlessgl', cmd: process.execPath, args: node('run_tf1ts.ts', 'gpu-headlessgl') };
-  if (!process.env.DISPLAY) {
-    if (has('xvfb-run', ['--help'])) {
-      gl.args = ['-a', gl.cmd, ...gl.args];
-      gl.cmd = 'xvfb-run';
-    } else gl.skip = 'no X display and no xvfb-run';
-  }
-  list.push(gl);
-  list.push({ name: 'tf1-ts gpu.js webasm', cmd: process.execPath, args: node('run_tf1ts.ts', 'gpu-webasm') });
-  list.push({ name: 'tfjs cpu', cmd: process.execPath, args: node('run_tfjs.ts', 'cpu') });
-  list.push({ name: 'tfjs wasm', cmd: process.execPath, args: node('run_tfjs.ts', 'wasm') });
   const py = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
   const torch: RunnerSpec = {
     name: 'PyTorch',
@@ -61,8 +48,24 @@ function runners(quick: boolean, budget: number): RunnerSpec[] {
     env: { OMP_WAIT_POLICY: 'PASSIVE', OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) },
   };
   if (!has(py, ['-c', 'import torch'])) torch.skip = `${py} cannot import torch (Debian: apt-get install python3-torch libopenblas0-pthread)`;
-  list.push(torch);
-  return list;
+  // gpu.js through headless-gl needs an X display: under xvfb-run when there is none.
+  const gl: RunnerSpec = { name: 'tf1-ts gpu.js headlessgl', cmd: process.execPath, args: node('run_tf1ts.ts', 'gpu-headlessgl') };
+  if (!process.env.DISPLAY) {
+    if (has('xvfb-run', ['--help'])) {
+      gl.args = ['-a', gl.cmd, ...gl.args];
+      gl.cmd = 'xvfb-run';
+    } else gl.skip = 'no X display and no xvfb-run';
+  }
+  // The fast runners first, back to back, so that the closest comparisons share the machine's
+  // conditions (the slow ones take minutes).
+  return [
+    { name: 'tf1-ts cpu', cmd: process.execPath, args: node('run_tf1ts.ts', 'cpu') },
+    torch,
+    { name: 'tfjs wasm', cmd: process.execPath, args: node('run_tfjs.ts', 'wasm') },
+    { name: 'tfjs cpu', cmd: process.execPath, args: node('run_tfjs.ts', 'cpu') },
+    { name: 'tf1-ts gpu.js webasm', cmd: process.execPath, args: node('run_tf1ts.ts', 'gpu-webasm') },
+    gl,
+  ];
 }
 
 /** Runs one runner to completion; its stderr passes through, its result line is parsed. */
