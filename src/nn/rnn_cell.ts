@@ -733,11 +733,35 @@ function filterLeaves(state: RNNState, visitor: (s: RNNState) => boolean | LSTMS
 }
 
 /**
+ * A wrapper that is no variable scope of its own: state, output size and zero state are the
+ * wrapped cell's, and `call` (overridden) does all the work.
+ */
+abstract class PassThroughWrapper<S extends RNNState = RNNState> extends RNNCell<S> {
+  abstract readonly cell: RNNCell<S>;
+  get state_size(): StateSize {
+    return this.cell.state_size;
+  }
+  get output_size(): number {
+    return this.cell.output_size;
+  }
+  protected override zeroStateImpl(batch_size: number | Tensor, dtype: DType): S {
+    return this.cell.zero_state(batch_size, dtype);
+  }
+  protected build(): void {}
+  protected step(inputs: Tensor, state: RNNState): [Tensor, S] {
+    return this.call(inputs, state);
+  }
+  override _innerCells(): readonly RNNCell[] {
+    return [this.cell];
+  }
+}
+
+/**
  * Dropout on a cell's inputs, outputs and/or state (TF1_SEMANTICS.md 3.6). Not a variable
  * scope: the wrapped cell's variables keep their names. A keep probability statically equal
  * to 1 adds no dropout op; a tensor keep probability always does.
  */
-export class DropoutWrapper<S extends RNNState = RNNState> extends RNNCell<S> {
+export class DropoutWrapper<S extends RNNState = RNNState> extends PassThroughWrapper<S> {
   private readonly _probs: Record<'input' | 'output' | 'state', KeepProb>;
   private readonly _seed: number | null;
   private readonly _filter: (s: RNNState) => boolean | LSTMStateTuple<boolean> | readonly boolean[];
@@ -799,19 +823,6 @@ export class DropoutWrapper<S extends RNNState = RNNState> extends RNNCell<S> {
     }
   }
 
-  get state_size(): StateSize {
-    return this.cell.state_size;
-  }
-  get output_size(): number {
-    return this.cell.output_size;
-  }
-  protected override zeroStateImpl(batch_size: number | Tensor, dtype: DType): S {
-    return this.cell.zero_state(batch_size, dtype);
-  }
-  protected build(): void {}
-  protected step(inputs: Tensor, state: RNNState): [Tensor, S] {
-    return this.call(inputs, state);
-  }
 
   /** TF's _gen_seed: a per-op seed derived from the wrapper's seed by md5. */
   private genSeed(salt: string, index: number): number | null {
@@ -966,23 +977,10 @@ export class InputProjectionWrapper<S extends RNNState = RNNState> extends RNNCe
 }
 
 /** out = inputs + cell(inputs, state) output; the state is untouched. Not a variable scope. */
-export class ResidualWrapper<S extends RNNState = RNNState> extends RNNCell<S> {
+export class ResidualWrapper<S extends RNNState = RNNState> extends PassThroughWrapper<S> {
   constructor(readonly cell: RNNCell<S>) {
     super({});
     if (!(cell instanceof RNNCell)) throw new TFTypeError('The parameter cell is not a RNNCell.');
-  }
-  get state_size(): StateSize {
-    return this.cell.state_size;
-  }
-  get output_size(): number {
-    return this.cell.output_size;
-  }
-  protected override zeroStateImpl(batch_size: number | Tensor, dtype: DType): S {
-    return this.cell.zero_state(batch_size, dtype);
-  }
-  protected build(): void {}
-  protected step(inputs: Tensor, state: RNNState): [Tensor, S] {
-    return this.call(inputs, state);
   }
   override call(inputs: TensorLike, state: RNNState, scope?: string | VariableScope | null): [Tensor, S] {
     const x = convert_to_tensor(inputs);
