@@ -6,6 +6,8 @@
 //   rnn run notebooks-ported/time_series.ts [--iterations N]
 //
 // --iterations: the original's n_iterations is 10000; the default here is 1500 (CPU time).
+// TF 1.x's own run of this model (original/tf1_reference.ts) logs an MSE of 0.059 at iteration
+// 500 and 0.042 at 1400; `rnn compare` draws both curves and compares their plateaus.
 //
 // The original cells are pseudo-code in three places, filled in with what they mean:
 // - `X_batch, y_batch = [...]` and `X_new = [...]`: the series' generator, common/time_series_data.ts;

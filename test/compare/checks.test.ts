@@ -173,6 +173,21 @@ describe('metric and training checks', () => {
     expect(run(named('In [None]#1', 'mse-lines'), ctx('In [None]#1', [skipped])).ok).toBe(false);
   });
 
+  test("time-series training beside TF 1.x's run of the same model: within a factor of 2 from iteration 500", () => {
+    const check = named('In [None]#1', 'as-tf1');
+    // 15 values, 0..1400: a plateau at 0.05 (TF 1.x's mean over 500..1400 is 0.0485).
+    const curve = (plateau: number): number[] => [13, 0.6, 0.2, 0.1, 0.07, ...Array<number>(10).fill(plateau)];
+    const like = run(check, ctx('In [None]#1', [ported('In [None]#1', { output: mseLines(curve(0.05)) })]));
+    expect(like).toEqual({ ok: true, detail: 'mean MSE over iterations 500..1400: ported 0.0500, TF 1.x 0.0485 (ratio 1.03, bound 0.50..2)' });
+    expect(run(check, ctx('In [None]#1', [ported('In [None]#1', { output: mseLines(curve(0.15)) })])).ok).toBe(false);
+    expect(run(check, ctx('In [None]#1', [ported('In [None]#1', { output: mseLines(curve(0.02)) })])).ok).toBe(false);
+    // Only the iterations both runs logged count: 600 iterations compare 500 alone.
+    expect(run(check, ctx('In [None]#1', [ported('In [None]#1', { output: mseLines([13, 0.6, 0.2, 0.1, 0.07, 0.09]) })])).detail)
+      .toBe('mean MSE over iterations 500..500: ported 0.0900, TF 1.x 0.0594 (ratio 1.52, bound 0.50..2)');
+    const short = run(check, ctx('In [None]#1', [ported('In [None]#1', { output: mseLines([13, 0.6]) })]));
+    expect(short).toEqual({ ok: false, detail: "no MSE logged at iteration 500 or later to set beside TF 1.x's" });
+  });
+
   test('time-series training derives an MSE curve plot', () => {
     const good = ported('In [None]#1', { output: mseLines([13.2, 0.5, 0.08]) });
     const plots = CHECKS['In [None]#1'].plots?.(ctx('In [None]#1', [good])) ?? [];

@@ -30,7 +30,7 @@ const SHORT_ARGS: Record<string, string[]> = {
 };
 
 /** Checks that judge trained quality; they need the default settings (rnn compare), not these. */
-const QUALITY_CHECKS = new Set(['epoch0-test-accuracy', 'best-test-accuracy', 'no-collapse', 'mse-decreases', 'final-mse', 'prediction-mse', 'not-flat']);
+const QUALITY_CHECKS = new Set(['epoch0-test-accuracy', 'best-test-accuracy', 'no-collapse', 'mse-decreases', 'final-mse', 'as-tf1', 'prediction-mse', 'not-flat']);
 
 interface Outcome {
   stdout: string;
