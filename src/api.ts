@@ -57,6 +57,8 @@ export {
   split,
   slice,
   pad,
+  reverse,
+  reverse_sequence,
   gather,
   one_hot,
   cast,
@@ -70,6 +72,7 @@ export {
   broadcast_to,
   where,
 } from './ops/array_ops';
+export type { ReverseSequenceOptions } from './ops/array_ops';
 export { constant, convert_to_tensor } from './ops/common';
 export {
   negative,
@@ -174,7 +177,8 @@ export { GraphKeys as Keys };
 export type { Graph as GraphType };
 
 // ---- control flow (src/ops/control_flow_ops.ts) ----
-export { while_loop } from './ops/control_flow_ops';
+export { cond, while_loop } from './ops/control_flow_ops';
+export type { CondOptions, CondResult, WhileLoopOptions } from './ops/control_flow_ops';
 export { TensorArray } from './ops/list_ops';
 
 // ---- training, layers, losses, variable scopes (issue: training) ----

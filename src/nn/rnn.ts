@@ -7,6 +7,9 @@
  *
  * With `sequence_length`, row b past its length gets zero outputs and keeps its state (a
  * select per output and state component, as TF's _rnn_step does).
+ *
+ * The bidirectional variants run a forward RNN and a backward one over the inputs reversed in
+ * time (tf.reverse_sequence up to each row's length), under 'bidirectional_rnn/fw' and '/bw'.
  */
 import { DType, DTypeLike, asDType } from '../core/dtypes';
 import { InvalidArgumentError, TFTypeError, ValueError } from '../core/errors';
@@ -17,7 +20,7 @@ import { TensorShape } from '../graph/tensor_shape';
 import { BackendTensor } from '../backend/backend';
 import { OutputSpec, Value, defineOp, makeOp } from '../ops/registry';
 import { TensorLike, convert_to_tensor } from '../ops/common';
-import { cast, gather, identity, reshape, shape, stack, transpose, where } from '../ops/array_ops';
+import { cast, concat, gather, identity, reshape, reverse, reverse_sequence, shape, stack, transpose, unstack, where } from '../ops/array_ops';
 import { add, greater_equal, less, maximum, minimum, reduce_max } from '../ops/math_ops';
 import { control_dependencies } from '../ops/state_ops';
 import { while_loop } from '../ops/control_flow_ops';
@@ -285,4 +288,103 @@ function dynamicRnnLoop<S extends RNNState>(
   const outputs = finalTa.stack();
   outputs.set_shape([constTime, constBatch, cell.output_size]);
   return [outputs, finalState];
+}
+
+// ---- bidirectional --------------------------------------------------------------------------
+
+function checkCellNamed(cell: unknown, what: 'cell_fw' | 'cell_bw'): asserts cell is RNNCell {
+  if (!isRNNCell(cell)) throw new TFTypeError(`${what} must be an instance of RNNCell`);
+}
+
+export interface BidirectionalDynamicRNNOptions<SF extends RNNState, SB extends RNNState> {
+  sequence_length?: TensorLike | null;
+  initial_state_fw?: SF | null;
+  initial_state_bw?: SB | null;
+  dtype?: DTypeLike | null;
+  parallel_iterations?: number | null;
+  swap_memory?: boolean;
+  time_major?: boolean;
+  scope?: Scope;
+}
+
+/** Reverses along the time axis: each row's first sequence_length steps when given, else all of them. */
+function reverseTime(x: Tensor, seqLen: TensorLike | null | undefined, timeAxis: number, batchAxis: number): Tensor {
+  if (seqLen === undefined || seqLen === null) return reverse(x, [timeAxis]);
+  return reverse_sequence(x, seqLen, { seq_axis: timeAxis, batch_axis: batchAxis });
+}
+
+/**
+ * tf.nn.bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, {sequence_length, initial_state_fw,
+ * initial_state_bw, dtype, time_major, scope, ...}): a forward dynamic_rnn over the inputs and a
+ * backward one over the inputs reversed in time (each row up to its sequence_length), under
+ * 'bidirectional_rnn/fw' and 'bidirectional_rnn/bw'. The backward outputs are reversed back, so
+ * both are aligned with the inputs. Returns `[[output_fw, output_bw], [state_fw, state_bw]]`;
+ * concatenate the outputs with `tf.concat(outputs, 2)`.
+ */
+export function bidirectional_dynamic_rnn<SF extends RNNState, SB extends RNNState>(
+  cell_fw: RNNCell<SF>,
+  cell_bw: RNNCell<SB>,
+  inputs: TensorLike,
+  opts: BidirectionalDynamicRNNOptions<SF, SB> = {},
+): [[Tensor, Tensor], [SF, SB]] {
+  opts = checkOptions('bidirectional_dynamic_rnn', opts, ['sequence_length', 'initial_state_fw', 'initial_state_bw', 'dtype', 'parallel_iterations', 'swap_memory', 'time_major', 'scope']);
+  checkCellNamed(cell_fw, 'cell_fw');
+  checkCellNamed(cell_bw, 'cell_bw');
+  const timeMajor = opts.time_major ?? false;
+  const [timeAxis, batchAxis] = timeMajor ? [0, 1] : [1, 0];
+  const common = { sequence_length: opts.sequence_length, dtype: opts.dtype, parallel_iterations: opts.parallel_iterations, swap_memory: opts.swap_memory, time_major: timeMajor };
+  return variable_scope(opts.scope ?? 'bidirectional_rnn', {}, () => {
+    const [output_fw, state_fw] = variable_scope('fw', {}, (fw) => dynamic_rnn(cell_fw, inputs, { ...common, initial_state: opts.initial_state_fw, scope: fw }));
+    const [tmp, state_bw] = variable_scope('bw', {}, (bw) => {
+      const inputs_reverse = reverseTime(convert_to_tensor(inputs), opts.sequence_length, timeAxis, batchAxis);
+      return dynamic_rnn(cell_bw, inputs_reverse, { ...common, initial_state: opts.initial_state_bw, scope: bw });
+    });
+    const output_bw = reverseTime(tmp, opts.sequence_length, timeAxis, batchAxis);
+    return [[output_fw, output_bw], [state_fw, state_bw]] as [[Tensor, Tensor], [SF, SB]];
+  });
+}
+
+export interface StaticBidirectionalRNNOptions<SF extends RNNState, SB extends RNNState> {
+  initial_state_fw?: SF | null;
+  initial_state_bw?: SB | null;
+  dtype?: DTypeLike | null;
+  sequence_length?: TensorLike | null;
+  scope?: Scope;
+}
+
+/** A list of per-step tensors reversed in time: each row's first sequence_length steps when given. */
+function reverseSteps(xs: readonly Tensor[], seqLen: TensorLike | null | undefined): Tensor[] {
+  if (seqLen === undefined || seqLen === null) return [...xs].reverse();
+  return unstack(reverse_sequence(stack([...xs]), seqLen, { seq_axis: 0, batch_axis: 1 }));
+}
+
+/**
+ * tf.nn.static_bidirectional_rnn(cell_fw, cell_bw, inputs, {initial_state_fw, initial_state_bw,
+ * dtype, sequence_length, scope}) (also tf.contrib.rnn.static_bidirectional_rnn): static_rnn
+ * forward and over the reversed list, under 'bidirectional_rnn/fw' and '.../bw'. Returns
+ * `[outputs, state_fw, state_bw]`, each output step the concatenation [fw, bw] along axis 1.
+ */
+export function static_bidirectional_rnn<SF extends RNNState, SB extends RNNState>(
+  cell_fw: RNNCell<SF>,
+  cell_bw: RNNCell<SB>,
+  inputs: readonly TensorLike[],
+  opts: StaticBidirectionalRNNOptions<SF, SB> = {},
+): [Tensor[], SF, SB] {
+  opts = checkOptions('static_bidirectional_rnn', opts, ['initial_state_fw', 'initial_state_bw', 'dtype', 'sequence_length', 'scope']);
+  checkCellNamed(cell_fw, 'cell_fw');
+  checkCellNamed(cell_bw, 'cell_bw');
+  if (!Array.isArray(inputs)) throw new TFTypeError('inputs must be a sequence');
+  if (inputs.length === 0) throw new ValueError('inputs must not be empty');
+  const xs = inputs.map((x) => convert_to_tensor(x as TensorLike));
+  return variable_scope(opts.scope ?? 'bidirectional_rnn', {}, () => {
+    const [output_fw, state_fw] = variable_scope('fw', {}, (fw) =>
+      static_rnn(cell_fw, xs, { initial_state: opts.initial_state_fw, dtype: opts.dtype, sequence_length: opts.sequence_length, scope: fw }),
+    );
+    const [tmp, state_bw] = variable_scope('bw', {}, (bw) =>
+      static_rnn(cell_bw, reverseSteps(xs, opts.sequence_length), { initial_state: opts.initial_state_bw, dtype: opts.dtype, sequence_length: opts.sequence_length, scope: bw }),
+    );
+    const output_bw = reverseSteps(tmp, opts.sequence_length);
+    const outputs = output_fw.map((fw, t) => concat([fw, output_bw[t]], 1));
+    return [outputs, state_fw, state_bw] as [Tensor[], SF, SB];
+  });
 }

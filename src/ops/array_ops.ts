@@ -1,6 +1,6 @@
 /**
  * Array ops: placeholders, identity, shapes, reshape/transpose, stack/unstack, concat/split,
- * slice/pad, gather, one_hot, cast, fill, select/where, broadcasting helpers.
+ * slice/pad, reverse/reverse_sequence, gather, one_hot, cast, fill, select/where, broadcasting helpers.
  * Each op: static shape inference, kernel over Backend primitives, gradient, side by side.
  */
 import { BackendTensor } from '../backend/backend';
@@ -720,6 +720,154 @@ export function pad(tensor: TensorLike, paddings: readonly (readonly [number, nu
     if (p[0] < 0 || p[1] < 0) throw new ValueError(`Paddings must be non-negative: ${p[0]} ${p[1]}`);
   });
   return make1('Pad', [convert_to_tensor(tensor)], { paddings: paddings.map((p) => [p[0], p[1]]) }, { name: opts.name, defaultName: 'Pad' });
+}
+
+// ---- reverse / reverse_sequence ------------------------------------------------------------
+
+/** Gathers `idx` (host ints) along `axis`; the index tensor is freed at once on device backends. */
+function gatherHost(b: { fromHost(a: NDArray): BackendTensor; gather(x: BackendTensor, i: BackendTensor, axis: number): BackendTensor; dispose?(t: BackendTensor): void }, x: BackendTensor, idx: Int32Array, axis: number): BackendTensor {
+  const it = b.fromHost(new NDArray(idx, [idx.length], DType.int32));
+  const y = b.gather(x, it, axis);
+  b.dispose?.(it);
+  return y;
+}
+
+/** Canonical axes of tf.reverse, with TF's errors (graph time: ValueError via fail; run time: InvalidArgument). */
+function reverseAxes(axes: readonly number[], rank: number, fail: (m: string) => never): number[] {
+  const seen = new Array<boolean>(rank).fill(false);
+  return axes.map((a, i) => {
+    const c = a < 0 ? a + rank : a;
+    if (c < 0 || c >= rank) fail(`'axis'[${i}] = ${a} is out of valid range [0, ${rank - 1}`);
+    if (seen[c]) fail(`axis ${c} specified more than once.`);
+    seen[c] = true;
+    return c;
+  });
+}
+
+defineOp({
+  type: 'ReverseV2',
+  inferShape(ctx): OutputSpec[] {
+    const [x, axis] = ctx.inputs;
+    if (axis.dtype !== DType.int32 && axis.dtype !== DType.int64) {
+      throw new TFTypeError(`Value passed to parameter 'axis' has DataType ${axis.dtype.name} not in list of allowed values: int32, int64`);
+    }
+    if (axis.shape.ndims !== null && axis.shape.ndims !== 1) ctx.fail(`Shape must be rank 1 but is rank ${axis.shape.ndims}`);
+    if (axis.constValue && x.shape.ndims !== null) reverseAxes(Array.from(axis.constValue.data), x.shape.ndims, (m) => ctx.fail(m));
+    return [{ dtype: x.dtype, shape: x.shape }];
+  },
+  kernel(ctx, inputs): Value[] {
+    let y = bt(inputs[0]);
+    const axes = reverseAxes(readInts(ctx, inputs[1]), y.shape.length, (m) => {
+      throw new InvalidArgumentError(m, ctx.op.name);
+    });
+    const b = ctx.backend;
+    for (const a of axes) {
+      const n = y.shape[a];
+      if (n < 2) continue;
+      const prev = y;
+      y = gatherHost(b, y, Int32Array.from({ length: n }, (_, k) => n - 1 - k), a);
+      if (prev !== inputs[0]) b.dispose?.(prev);
+    }
+    // Nothing reversed: a new handle all the same (outputs never alias inputs).
+    return [y === inputs[0] ? b.reshape(y, y.shape) : y];
+  },
+  grad: (op, g) => [g[0] ? make1('ReverseV2', [g[0], op.inputs[1]], {}, { defaultName: 'ReverseV2' }) : null, null],
+});
+
+/** tf.reverse(tensor, axis): reverses the given dimensions (a list of ints, negative from the end). */
+export function reverse(tensor: TensorLike, axis: readonly number[] | TensorLike, name?: string): Tensor {
+  return make1('ReverseV2', [convert_to_tensor(tensor), convert_to_tensor(axis as TensorLike, DType.int32)], {}, { name, defaultName: 'ReverseV2' });
+}
+
+defineOp({
+  type: 'ReverseSequence',
+  inferShape(ctx): OutputSpec[] {
+    const [x, lens] = ctx.inputs;
+    const seq = ctx.attrs.seq_dim as number;
+    const batch = ctx.attrs.batch_dim as number;
+    if (lens.dtype !== DType.int32 && lens.dtype !== DType.int64) {
+      throw new TFTypeError(`Value passed to parameter 'seq_lengths' has DataType ${lens.dtype.name} not in list of allowed values: int32, int64`);
+    }
+    if (lens.shape.ndims !== null && lens.shape.ndims !== 1) ctx.fail(`Shape must be rank 1 but is rank ${lens.shape.ndims}`);
+    if (seq === batch) ctx.fail(`batch_dim == seq_dim == ${seq}`);
+    const r = x.shape.ndims;
+    if (r !== null) {
+      if (batch >= r) ctx.fail(`batch_dim must be < input rank: ${batch} vs. ${r}`);
+      if (seq >= r) ctx.fail(`seq_dim must be < input rank: ${seq} vs. ${r}`);
+      const bd = x.shape.dim(batch);
+      const ld = lens.shape.ndims === 1 ? lens.shape.dim(0) : null;
+      if (bd !== null && ld !== null && bd !== ld) ctx.fail(`Dimensions must be equal, but are ${bd} and ${ld}`);
+      if (bd === null && ld !== null) return [{ dtype: x.dtype, shape: new TensorShape(x.shape.dims!.map((d, i) => (i === batch ? ld : d))) }];
+    }
+    return [{ dtype: x.dtype, shape: x.shape }];
+  },
+  kernel(ctx, inputs): Value[] {
+    const x = bt(inputs[0]);
+    const lensT = bt(inputs[1]);
+    const seq = ctx.attrs.seq_dim as number;
+    const batch = ctx.attrs.batch_dim as number;
+    const fail = (m: string): never => {
+      throw new InvalidArgumentError(m, ctx.op.name);
+    };
+    if (lensT.shape.length !== 1) fail(`seq_lengths must be 1-dim, not ${lensT.shape.length}`);
+    const lens = readInts(ctx, lensT);
+    const B = x.shape[batch];
+    const T = x.shape[seq];
+    if (lens.length !== B) fail(`Length of seq_lengths != input.dims(${batch}), (${lens.length} vs. ${B})`);
+    lens.forEach((l, d) => {
+      if (l < 0) fail(`seq_lens(${d}) < 0`);
+      if (l > T) fail(`seq_lens(${d}) > input.dims(${seq})`);
+    });
+    const b = ctx.backend;
+    // [.., B, .., T, ..] -> [B, T, rest] -> rows b*T + t gathered from b*T + (t < L_b ? L_b - 1 - t : t) -> back.
+    const r = x.shape.length;
+    const rest = Array.from({ length: r }, (_, i) => i).filter((i) => i !== batch && i !== seq);
+    const perm = [batch, seq, ...rest];
+    const moved = perm.every((p, i) => p === i) ? x : b.transpose(x, perm);
+    const flat = b.reshape(moved, [B * T, ...rest.map((i) => x.shape[i])]);
+    const idx = new Int32Array(B * T);
+    for (let bi = 0; bi < B; bi++) {
+      const L = lens[bi];
+      for (let t = 0; t < T; t++) idx[bi * T + t] = bi * T + (t < L ? L - 1 - t : t);
+    }
+    const g = gatherHost(b, flat, idx, 0);
+    const back = b.reshape(g, moved.shape);
+    const inv = perm.map((_, i) => perm.indexOf(i));
+    const y = moved === x ? back : b.transpose(back, inv);
+    for (const t of [flat, g, ...(moved === x ? [] : [moved, back])]) if (t !== y) b.dispose?.(t);
+    return [y];
+  },
+  grad: (op, g) => [g[0] ? make1('ReverseSequence', [g[0], op.inputs[1]], { ...op.attrs }, { defaultName: 'ReverseSequence' }) : null, null],
+});
+
+export interface ReverseSequenceOptions {
+  seq_axis?: number;
+  batch_axis?: number;
+  name?: string;
+  /** Old names of seq_axis / batch_axis. */
+  seq_dim?: number;
+  batch_dim?: number;
+}
+
+/**
+ * tf.reverse_sequence(input, seq_lengths, {seq_axis, batch_axis}): reverses the first
+ * seq_lengths[i] entries along seq_axis of every slice i along batch_axis (default 0); entries
+ * past a sequence's length stay in place.
+ */
+export function reverse_sequence(input: TensorLike, seq_lengths: TensorLike, opts: ReverseSequenceOptions = {}): Tensor {
+  opts = checkOptions('reverse_sequence', opts, ['seq_axis', 'batch_axis', 'name', 'seq_dim', 'batch_dim']);
+  const pick = (a: number | undefined, old: number | undefined, what: string): number | undefined => {
+    if (a !== undefined && old !== undefined && a !== old) throw new ValueError(`Cannot specify both '${what}' and '${what === 'seq_axis' ? 'seq_dim' : 'batch_dim'}'`);
+    return a ?? old;
+  };
+  const seq = pick(opts.seq_axis, opts.seq_dim, 'seq_axis');
+  if (seq === undefined) throw new TFTypeError("reverse_sequence() missing required argument: 'seq_axis'");
+  const batch = pick(opts.batch_axis, opts.batch_dim, 'batch_axis') ?? 0;
+  intArg(seq, 'reverse_sequence: seq_axis');
+  intArg(batch, 'reverse_sequence: batch_axis');
+  const x = convert_to_tensor(input);
+  const lens = convert_to_tensor(seq_lengths, null);
+  return make1('ReverseSequence', [x, lens], { seq_dim: seq, batch_dim: batch }, { name: opts.name, defaultName: 'ReverseSequence' });
 }
 
 // ---- gather / one_hot -----------------------------------------------------------------------

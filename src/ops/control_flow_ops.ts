@@ -1,16 +1,19 @@
 /**
- * tf.while_loop as one functional `While` op: its cond and body are subgraphs (FuncGraphs)
+ * Functional control flow. tf.while_loop is one `While` op: its cond and body are subgraphs (FuncGraphs)
  * built once, so the graph does not grow with the number of iterations, and one graph runs
  * any number of them. Tensors of enclosing graphs used inside are captured as extra inputs.
  *
  * Gradients (backpropagation through time): the forward loop records each iteration's values
  * when its gradient is part of the run; `WhileGrad` runs the body's gradient subgraph (built
  * once with tf.gradients inside the body graph) over the recorded iterations in reverse.
+ *
+ * tf.cond is one `If` op the same way: its two branches are subgraphs, only the taken one runs,
+ * and `IfGrad` runs that branch's gradient subgraph on the values it recorded.
  */
 import { BackendTensor, Backend } from '../backend/backend';
 import { DType } from '../core/dtypes';
 import { InvalidArgumentError, TFTypeError, ValueError } from '../core/errors';
-import { flatten, isNested, pack_sequence_as } from '../core/nest';
+import { assert_same_structure, flatten, isNested, pack_sequence_as } from '../core/nest';
 import { checkOptions } from '../core/options';
 import { Attrs, FuncGraph, Operation, Tensor, get_default_graph, withDefaultGraph } from '../graph/graph';
 import { TensorShape } from '../graph/tensor_shape';
@@ -379,6 +382,218 @@ defineOp({
     for (let i = 0; i < a.n; i++) out.push(dy[i] ?? zerosLikeValue(b, trace.initials[i]));
     // Each capture's gradient: the sum over iterations, last iteration first (as a chain of adds).
     trace.caps.forEach((c, j) => out.push(sumValues(b, capParts[j]) ?? zerosLikeValue(b, c)));
+    return out;
+  },
+  grad: null,
+});
+
+// ---------------------------------------------------------------- tf.cond
+
+interface IfAttrs {
+  /** [false branch, true branch]: indexed by the predicate's value. */
+  branches: [FuncGraph, FuncGraph];
+  /** Per branch, the inner capture tensors aligned with the op's capture inputs (null = unused there). */
+  caps: [(Tensor | null)[], (Tensor | null)[]];
+  /** dtype and merged static shape of each output. */
+  outs: OutputSpec[];
+  /** Built lazily by the gradient, per branch. */
+  grad?: [BranchGradInfo, BranchGradInfo];
+}
+
+interface BranchGradInfo {
+  /** grad_ys placeholders in the branch graph, one per output (null for non-differentiable). */
+  dys: (Tensor | null)[];
+  /** d(branch outputs)/d(captures), per capture (null = none). */
+  dcs: (Tensor | null)[];
+  fetchCache?: Map<string, { fetches: Tensor[]; fetchIdx: number[] }>;
+}
+
+interface IfTrace {
+  branch: 0 | 1;
+  /** Every value the taken branch computed (and was fed), for its gradient. */
+  record: Map<Tensor, Value>;
+  caps: readonly Value[];
+}
+
+export interface CondOptions {
+  strict?: boolean;
+  name?: string;
+}
+
+/** What tf.cond returns for branches returning R: an op (run for its effect) comes back as a tensor. */
+export type CondResult<R> = R extends Operation ? Tensor : R;
+
+const unpackIfSingleton = (x: unknown): unknown => (Array.isArray(x) && x.length === 1 ? x[0] : x);
+const isCondLeaf = (x: unknown): boolean => isLeaf(x) || x instanceof Operation;
+
+/**
+ * tf.cond(pred, true_fn, false_fn, {strict, name}): true_fn() if the scalar boolean `pred` is
+ * true at run time, else false_fn(). Each function is called once, here, to build its branch
+ * as a subgraph; only the taken branch runs. Both must return the same structure of tensors of
+ * the same dtypes; singleton lists are unpacked unless `strict`. Tensors from outside that a
+ * branch uses run whichever branch is taken (TF1's dataflow semantics).
+ */
+export function cond<R>(pred: TensorLike | boolean, true_fn: () => R, false_fn: () => R, opts: CondOptions = {}): CondResult<R> {
+  opts = checkOptions('cond', opts, ['strict', 'name']);
+  if (true_fn === undefined || true_fn === null) throw new TFTypeError('cond(): true_fn argument required');
+  if (false_fn === undefined || false_fn === null) throw new TFTypeError('cond(): false_fn argument required');
+  if (typeof true_fn !== 'function') throw new TFTypeError('true_fn must be callable.');
+  if (typeof false_fn !== 'function') throw new TFTypeError('false_fn must be callable.');
+  const outer = get_default_graph();
+  const scope = outer.nameScope(opts.name ?? 'cond');
+  try {
+    if (typeof pred === 'boolean') throw new TFTypeError('pred must not be a Python bool');
+    const p = convert_to_tensor(pred);
+    if (p.dtype !== DType.bool) throw new TFTypeError(`Input 'pred' of 'Switch' Op has type ${p.dtype.name} that does not match expected type of bool.`);
+    if (p.shape.ndims !== null && p.shape.ndims !== 0) {
+      throw new ValueError(`Shape must be rank 0 but is rank ${p.shape.ndims} for '${outer.currentNameScope}/Switch' (op: 'Switch') with input shapes: ${p.shape.toShortString()}, ${p.shape.toShortString()}.`);
+    }
+    const build = (fn: () => R, label: 'true_fn' | 'false_fn'): { g: FuncGraph; orig: unknown; leaves: Tensor[] } => {
+      const g = new FuncGraph(outer, label);
+      return withDefaultGraph(g, () => {
+        const r: unknown = fn();
+        if (r === undefined || r === null) throw new ValueError(`${label} must have a return value.`);
+        const orig = opts.strict ? r : unpackIfSingleton(r);
+        const leaves = flatten<unknown>(orig, isCondLeaf).map((l) => {
+          if (isTensorArray(l)) return inGraph(g, l.flow, null);
+          // An op stands for "run it": its output is the predicate, once the op has run (TF's pivot).
+          if (l instanceof Operation) return makeOp('Identity', [captureInto(g, p)], {}, { defaultName: 'Identity', graph: g, controlInputs: [l] }).outputs[0];
+          return inGraph(g, l as TensorLike, null);
+        });
+        g.outputs = leaves;
+        return { g, orig, leaves };
+      });
+    };
+    const t = build(true_fn, 'true_fn');
+    const f = build(false_fn, 'false_fn');
+    try {
+      assert_same_structure(t.orig, f.orig, isCondLeaf);
+    } catch (e) {
+      if (e instanceof ValueError) throw new ValueError(`Incompatible return values of true_fn and false_fn: ${e.message}`);
+      throw e;
+    }
+    if (t.leaves.length === 0) throw new ValueError('true_fn and false_fn must return at least one result.');
+    const outs: OutputSpec[] = t.leaves.map((x, i) => {
+      const y = f.leaves[i];
+      if (x.dtype !== y.dtype) throw new ValueError(`Outputs of true_fn and false_fn must have the same type: ${x.dtype.name}, ${y.dtype.name}`);
+      return { dtype: x.dtype, shape: mostSpecificCompatible(x.shape, y.shape) };
+    });
+    const caps: Tensor[] = [];
+    for (const g of [f.g, t.g]) for (const o of g.captures.keys()) if (o !== p && !caps.includes(o)) caps.push(o);
+    // The predicate is the op's first input; a branch that reads it gets it as a capture too.
+    const allCaps = [p, ...caps];
+    const attrs: IfAttrs = {
+      branches: [f.g, t.g],
+      caps: [allCaps.map((c) => f.g.captures.get(c) ?? null), allCaps.map((c) => t.g.captures.get(c) ?? null)],
+      outs,
+    };
+    const op = makeOp('If', allCaps, attrs as unknown as Attrs, { defaultName: 'If' });
+    op.subgraphs.push(f.g, t.g);
+    // Named as TF1's Merge outputs ('cond/Merge:0', 'cond/Merge_1:0', ...).
+    const merged = op.outputs.slice(0, outs.length).map((x) => makeOp('Identity', [x], {}, { defaultName: 'Merge' }).outputs[0]);
+    const origLeaves = flatten<unknown>(t.orig, isCondLeaf);
+    const packed = pack_sequence_as<unknown>(
+      t.orig,
+      merged.map((m, i) => {
+        const l = origLeaves[i];
+        return isTensorArray(l) ? new TensorArray(l.dtype, { flow: m, element_shape: l.element_shape, dynamic_size: l.dynamic_size }) : m;
+      }),
+      isCondLeaf,
+    );
+    return (opts.strict ? packed : unpackIfSingleton(packed)) as CondResult<R>;
+  } finally {
+    scope[Symbol.dispose]();
+  }
+}
+
+/** The most specific shape both branches' outputs have (TF's Merge: unknown where they differ). */
+function mostSpecificCompatible(a: TensorShape, b: TensorShape): TensorShape {
+  if (!a.dims || !b.dims || a.dims.length !== b.dims.length) return new TensorShape(null);
+  return new TensorShape(a.dims.map((d, i) => (d === b.dims![i] ? d : null)));
+}
+
+defineOp({
+  type: 'If',
+  inferShape(ctx): OutputSpec[] {
+    const a = ctx.attrs as unknown as IfAttrs;
+    return [...a.outs, { dtype: DType.variant, shape: TensorShape.scalar() }]; // + the taken branch's record
+  },
+  kernel(ctx, inputs): Value[] {
+    const a = ctx.attrs as unknown as IfAttrs;
+    const branch: 0 | 1 = truthy(ctx.backend, inputs[0]) ? 1 : 0;
+    const g = a.branches[branch];
+    const feeds = new Map<Tensor, Value>();
+    a.caps[branch].forEach((t, i) => {
+      if (t) feeds.set(t, inputs[i]);
+    });
+    const n = a.outs.length;
+    const record: Map<Tensor, Value>[] | null = ctx.outputNeeded(n) ? [] : null;
+    const outs = ctx.run.runSubgraph(g, feeds, g.outputs, record);
+    return [...outs, new OpaqueValue<IfTrace>({ branch, record: record ? record[0] : feeds, caps: inputs })];
+  },
+  grad(op, grads) {
+    const a = op.attrs as unknown as IfAttrs;
+    const n = a.outs.length;
+    if (grads.slice(0, n).every((g) => g === null)) return op.inputs.map(() => null);
+    const infos = buildBranchGradients(a);
+    const gIn = grads.slice(0, n).map((g, i) => (g && (infos[0].dys[i] || infos[1].dys[i]) ? g : null));
+    const present = gIn.map((g) => g !== null);
+    const gradOp = makeOp('IfGrad', [op.outputs[n], ...(gIn.filter((g) => g !== null) as Tensor[])], { if_op: op, present }, { defaultName: 'IfGrad' });
+    // The predicate (input 0) has no gradient; a capture has one if either branch depends on it.
+    return op.inputs.map((_, j) => (j > 0 && (infos[0].dcs[j] || infos[1].dcs[j]) ? gradOp.outputs[j] : null));
+  },
+});
+
+/** Builds (once) each branch's gradient subgraph: d(outputs)/d(captures) given grad_ys. */
+function buildBranchGradients(a: IfAttrs): [BranchGradInfo, BranchGradInfo] {
+  if (a.grad) return a.grad;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { gradients } = require('../autodiff/gradients') as typeof import('../autodiff/gradients');
+  const one = (b: 0 | 1): BranchGradInfo =>
+    withDefaultGraph(a.branches[b], () => {
+      const g = a.branches[b];
+      const dys = g.outputs.map((o, i) => (o.dtype.isDifferentiable ? makeOp('Arg', [], { dtype: o.dtype, shape: o.shape, index: -1 - i }, { defaultName: 'grad_y', graph: g }).outputs[0] : null));
+      const ys = g.outputs.filter((_, i) => dys[i] !== null);
+      const xs = a.caps[b].filter((c): c is Tensor => c !== null && c.dtype.isDifferentiable);
+      const gs = ys.length && xs.length ? gradients(ys, xs, dys.filter((d): d is Tensor => d !== null)) : xs.map(() => null);
+      const byCap = new Map(xs.map((x, k) => [x, gs[k]] as const));
+      return { dys, dcs: a.caps[b].map((c) => (c ? (byCap.get(c) ?? null) : null)) };
+    });
+  a.grad = [one(0), one(1)];
+  return a.grad;
+}
+
+defineOp({
+  type: 'IfGrad',
+  inferShape(ctx): OutputSpec[] {
+    const op = ctx.attrs.if_op as Operation;
+    return op.inputs.map((t) => ({ dtype: t.dtype, shape: t.shape }));
+  },
+  kernel(ctx, inputs): Value[] {
+    const op = ctx.attrs.if_op as Operation;
+    const a = op.attrs as unknown as IfAttrs;
+    const trace = (inputs[0] as OpaqueValue<IfTrace>).payload;
+    const info = a.grad![trace.branch];
+    const g = a.branches[trace.branch];
+    const present = ctx.attrs.present as boolean[];
+    const b = ctx.backend;
+    const feeds = trace.record;
+    let k = 1;
+    info.dys.forEach((p, i) => {
+      const dy = present[i] ? inputs[k++] : null;
+      if (p) feeds.set(p, dy ?? zerosLikeValue(b, feeds.get(g.outputs[i]) as Value));
+    });
+    const fetches: Tensor[] = [];
+    const fetchCap: number[] = [];
+    info.dcs.forEach((t, j) => {
+      if (t && ctx.outputNeeded(j)) {
+        fetches.push(t);
+        fetchCap.push(j);
+      }
+    });
+    const res = fetches.length ? ctx.run.runSubgraph(g, feeds, fetches) : [];
+    const out: Value[] = trace.caps.map((c) => zerosLikeValue(b, c));
+    fetchCap.forEach((j, r) => (out[j] = res[r]));
     return out;
   },
   grad: null,

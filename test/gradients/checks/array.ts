@@ -147,3 +147,23 @@ registerGradCheck(
     expectNull: [0],
   },
 );
+
+registerGradCheck(
+  'ReverseV2',
+  { name: 'reverse [2,3,4] along axes [0, -1]', inputs: [{ shape: [2, 3, 4] }], build: ([x]) => tf.reverse(x, [0, -1]) },
+  { name: 'reverse [?,3] fed [4,3] along axis 0', inputs: [{ shape: [4, 3], static: [null, 3] }], build: ([x]) => tf.multiply(tf.reverse(x, [0]), x) },
+);
+
+registerGradCheck(
+  'ReverseSequence',
+  {
+    name: 'reverse_sequence [3,4,2] lengths [4,0,2] (batch-major)',
+    inputs: [{ shape: [3, 4, 2] }],
+    build: ([x]) => tf.multiply(tf.reverse_sequence(x, tf.constant([4, 0, 2]), { seq_axis: 1, batch_axis: 0 }), x),
+  },
+  {
+    name: 'reverse_sequence [4,2,3] lengths [3,1] (time-major, rest axis after)',
+    inputs: [{ shape: [4, 2, 3] }],
+    build: ([x]) => tf.reverse_sequence(x, tf.constant([3, 1]), { seq_axis: 0, batch_axis: 1 }),
+  },
+);
