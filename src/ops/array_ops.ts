@@ -18,6 +18,7 @@ import {
   constantValueAsShape,
   convertPair,
   convert_to_tensor,
+  freeTemps,
   isTensorConvertible,
   normAxis,
   sameDType,
@@ -395,7 +396,9 @@ defineOp({
       s.splice(a, 0, 1);
       return ctx.backend.reshape(x, s);
     });
-    return [expanded.length === 1 ? expanded[0] : ctx.backend.concat(expanded, a)];
+    const out = expanded.length === 1 ? expanded[0] : ctx.backend.concat(expanded, a);
+    freeTemps(ctx.backend, expanded, [out]);
+    return [out];
   },
   grad: (op, g) => (g[0] ? unstack(g[0], { num: op.inputs.length, axis: op.attrs.axis as number }) : op.inputs.map(() => null)),
 });
@@ -446,7 +449,9 @@ defineOp({
     const rest = x.shape.filter((_, i) => i !== a);
     for (let k = 0; k < num; k++) {
       const begin = x.shape.map((_, i) => (i === a ? k : 0));
-      out.push(ctx.backend.reshape(ctx.backend.slice(x, begin, size), rest));
+      const piece = ctx.backend.slice(x, begin, size);
+      out.push(ctx.backend.reshape(piece, rest));
+      freeTemps(ctx.backend, [piece], out, inputs);
     }
     return out;
   },
@@ -676,7 +681,9 @@ function padKernel(backend: import('../backend/backend').Backend, x: BackendTens
     if (before > 0) parts.push(backend.fill(cur.shape.map((d, i) => (i === axis ? before : d)), cur.dtype, 0));
     parts.push(cur);
     if (after > 0) parts.push(backend.fill(cur.shape.map((d, i) => (i === axis ? after : d)), cur.dtype, 0));
-    cur = backend.concat(parts, axis);
+    const next = backend.concat(parts, axis);
+    freeTemps(backend, parts, [next], [x]); // the zeros and the previous axis's result
+    cur = next;
   });
   return cur;
 }
@@ -916,10 +923,15 @@ defineOp({
     const post = pshape.slice(a + 1);
     const nIdx = idx.size;
     const g3 = b.reshape(g, [sizeOf(pre), nIdx, sizeOf(post)]);
-    const front = b.reshape(b.transpose(g3, [1, 0, 2]), [nIdx, sizeOf(pre) * sizeOf(post)]);
-    const summed = b.unsortedSegmentSum(front, b.reshape(idx, [nIdx]), pshape[a]);
-    const back = b.transpose(b.reshape(summed, [pshape[a], sizeOf(pre), sizeOf(post)]), [1, 0, 2]);
-    return [b.reshape(back, pshape)];
+    const moved = b.transpose(g3, [1, 0, 2]);
+    const front = b.reshape(moved, [nIdx, sizeOf(pre) * sizeOf(post)]);
+    const flatIdx = b.reshape(idx, [nIdx]);
+    const summed = b.unsortedSegmentSum(front, flatIdx, pshape[a]);
+    const summed3 = b.reshape(summed, [pshape[a], sizeOf(pre), sizeOf(post)]);
+    const back = b.transpose(summed3, [1, 0, 2]);
+    const out = b.reshape(back, pshape);
+    freeTemps(b, [g3, moved, front, flatIdx, summed, summed3, back], [out], inputs);
+    return [out];
   },
   grad: null,
 });
@@ -959,7 +971,9 @@ defineOp({
     const perm: number[] = [];
     for (let i = 0; i < r - 1; i++) perm.push(i);
     perm.splice(ax, 0, r - 1);
-    return [b.transpose(last, perm)];
+    const out = b.transpose(last, perm);
+    freeTemps(b, [last], [out]);
+    return [out];
   },
   grad: null,
 });

@@ -232,3 +232,13 @@ export function constantValueAsShape(t: Tensor): Dim[] | null {
 export function defaultGraphName(): string {
   return get_default_graph().currentNameScope;
 }
+
+/**
+ * Frees a kernel's temporaries on backends with device memory (gpu.js), except `keep` (its
+ * outputs) and `inputs`. A handle made by reshape shares its storage, so freeing the handle a
+ * result was reshaped from keeps the result intact.
+ */
+export function freeTemps(backend: { dispose?(t: BackendTensor): void }, temps: readonly BackendTensor[], keep: readonly unknown[], inputs: readonly unknown[] = []): void {
+  if (!backend.dispose) return;
+  for (const t of temps) if (!keep.includes(t) && !inputs.includes(t)) backend.dispose(t);
+}

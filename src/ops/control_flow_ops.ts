@@ -17,7 +17,7 @@ import { assert_same_structure, flatten, isNested, pack_sequence_as } from '../c
 import { checkOptions } from '../core/options';
 import { Attrs, FuncGraph, Operation, Tensor, get_default_graph, withDefaultGraph } from '../graph/graph';
 import { TensorShape } from '../graph/tensor_shape';
-import { OpaqueValue, OutputSpec, TensorListValue, Value, captureInto, defineOp, makeOp } from './registry';
+import { KernelContext, OpaqueValue, OutputSpec, TensorListValue, Value, captureInto, defineOp, makeOp } from './registry';
 import { TensorLike, convert_to_tensor, isTensorConvertible } from './common';
 import { TensorArray, addLists, isTensorArray } from './list_ops';
 
@@ -205,6 +205,30 @@ export function while_loop<T>(cond: (...args: never[]) => TensorLike, body: (...
   }
 }
 
+function* traceValues(t: LoopTrace): Iterable<Value> {
+  for (const m of t.iterations) yield* m.values();
+  yield* t.initials;
+  yield* t.finals;
+  yield* t.caps;
+}
+
+/**
+ * Frees loop values one iteration replaced, on backends with device memory: not the op's inputs,
+ * nothing the next iteration still holds (itself or as a list item: dynamic_rnn's state is also
+ * the output it wrote), nothing the session keeps (variables, constants), and no lists (their
+ * items live on in later lists).
+ */
+function freeSuperseded(ctx: KernelContext, old: readonly Value[], next: readonly Value[], inputs: readonly Value[]): void {
+  const b = ctx.backend;
+  if (!b.dispose) return;
+  const keep = new Set<Value>([...next, ...inputs]);
+  for (const v of next) if (v instanceof TensorListValue) for (const it of v.items) if (it) keep.add(it);
+  for (const v of old) {
+    if (v instanceof TensorListValue || v instanceof OpaqueValue || keep.has(v) || ctx.run.isPersistent?.(v)) continue;
+    b.dispose(v as BackendTensor);
+  }
+}
+
 /** True if `general` admits every shape `specific` admits (same rank, unknown or equal dims). */
 function isMoreGeneral(general: TensorShape, specific: TensorShape): boolean {
   if (!general.dims) return true;
@@ -245,12 +269,17 @@ defineOp({
     for (;;) {
       if (a.maximum_iterations !== null && iter >= a.maximum_iterations) break;
       const [c] = ctx.run.runSubgraph(a.cond, feedsFor(a.cond, vals, a.condCaps, caps), a.cond.outputs);
-      if (!truthy(ctx.backend, c)) break;
-      vals = ctx.run.runSubgraph(a.body, feedsFor(a.body, vals, a.bodyCaps, caps), a.body.outputs, record ? trace.iterations : null);
+      const go = truthy(ctx.backend, c);
+      if (!vals.includes(c) && !caps.includes(c)) freeSuperseded(ctx, [c], [], inputs);
+      if (!go) break;
+      const next = ctx.run.runSubgraph(a.body, feedsFor(a.body, vals, a.bodyCaps, caps), a.body.outputs, record ? trace.iterations : null);
+      // Unrecorded, the previous iteration's values are garbage now (recorded, the trace holds them).
+      if (!record && iter > 0) freeSuperseded(ctx, vals, next, inputs);
+      vals = next;
       iter++;
     }
     trace.finals = vals;
-    return [...vals, new OpaqueValue(trace)];
+    return [...vals, new OpaqueValue(trace, () => traceValues(trace))];
   },
   grad(op, grads) {
     const a = op.attrs as unknown as WhileAttrs;
@@ -382,6 +411,11 @@ defineOp({
     for (let i = 0; i < a.n; i++) out.push(dy[i] ?? zerosLikeValue(b, trace.initials[i]));
     // Each capture's gradient: the sum over iterations, last iteration first (as a chain of adds).
     trace.caps.forEach((c, j) => out.push(sumValues(b, capParts[j]) ?? zerosLikeValue(b, c)));
+    // Summed per-iteration parts are temporaries (the trace frees the rest when the run ends).
+    if (b.dispose) {
+      const kept = new Set<Value>(out);
+      for (const parts of capParts) if (parts.length > 1) for (const p of parts) if (!kept.has(p) && !(p instanceof TensorListValue)) b.dispose(p as BackendTensor);
+    }
     return out;
   },
   grad: null,
@@ -529,7 +563,8 @@ defineOp({
     const n = a.outs.length;
     const record: Map<Tensor, Value>[] | null = ctx.outputNeeded(n) ? [] : null;
     const outs = ctx.run.runSubgraph(g, feeds, g.outputs, record);
-    return [...outs, new OpaqueValue<IfTrace>({ branch, record: record ? record[0] : feeds, caps: inputs })];
+    const trace: IfTrace = { branch, record: record ? record[0] : feeds, caps: inputs };
+    return [...outs, new OpaqueValue<IfTrace>(trace, () => [...trace.record.values(), ...trace.caps])];
   },
   grad(op, grads) {
     const a = op.attrs as unknown as IfAttrs;
@@ -592,9 +627,12 @@ defineOp({
       }
     });
     const res = fetches.length ? ctx.run.runSubgraph(g, feeds, fetches) : [];
-    const out: Value[] = trace.caps.map((c) => zerosLikeValue(b, c));
-    fetchCap.forEach((j, r) => (out[j] = res[r]));
-    return out;
+    // Needed gradients the taken branch does not give are zeros; unneeded ones are skipped.
+    return trace.caps.map((c, j) => {
+      const r = fetchCap.indexOf(j);
+      if (r >= 0) return res[r];
+      return ctx.outputNeeded(j) ? zerosLikeValue(b, c) : (undefined as unknown as Value);
+    });
   },
   grad: null,
 });

@@ -68,9 +68,15 @@ defineOp({
     const t = bt(inputs[0]);
     if (t.shape.length === 0) throw new InvalidArgumentError('TensorArray unstack: input must be at least rank 1', ctx.op.name);
     const rest = t.shape.slice(1);
-    const flat = ctx.backend.reshape(t, [t.shape[0], rest.reduce((a, b) => a * b, 1)]);
+    const b = ctx.backend;
+    const flat = b.reshape(t, [t.shape[0], rest.reduce((x, y) => x * y, 1)]);
     const items: BackendTensor[] = [];
-    for (let i = 0; i < t.shape[0]; i++) items.push(ctx.backend.reshape(ctx.backend.slice(flat, [i, 0], [1, flat.shape[1]]), rest));
+    for (let i = 0; i < t.shape[0]; i++) {
+      const row = b.slice(flat, [i, 0], [1, flat.shape[1]]);
+      items.push(b.reshape(row, rest));
+      b.dispose?.(row); // the item's handle keeps the storage
+    }
+    b.dispose?.(flat);
     return [new TensorListValue(items, rest, t.dtype)];
   },
   grad: (op, g) => [g[0] ? make1('TensorListStack', [g[0]], { element_dtype: op.inputs[0].dtype, element_shape: elementShapeOf(op.inputs[0]), like: true }, { defaultName: 'TensorArrayStack' }) : null],
@@ -94,9 +100,13 @@ defineOp({
       const es = list.elementShape ?? [];
       return [b.fill([0, ...es], list.dtype, 0)];
     }
-    const items = list.items.map((x) => x ?? zerosFor(b, list, like));
+    const zeros: BackendTensor[] = [];
+    const items = list.items.map((x) => x ?? (zeros[zeros.length] = zerosFor(b, list, like)));
     const expanded = items.map((x) => b.reshape(x, [1, ...x.shape]));
-    return [expanded.length === 1 ? expanded[0] : b.concat(expanded, 0)];
+    const out = expanded.length === 1 ? expanded[0] : b.concat(expanded, 0);
+    // Temporaries of this kernel (handles sharing storage with the items, zeros for unwritten ones).
+    for (const t of [...zeros, ...expanded]) if (t !== out) b.dispose?.(t);
+    return [out];
   },
   grad: (op, g) => [g[0] ? make1('TensorListFromTensor', [g[0]], {}, { defaultName: 'TensorArrayUnstack' }) : null],
 });
@@ -111,7 +121,10 @@ defineOp({
       throw new InvalidArgumentError(`Tried to read from index ${i} but array size is: ${list.items.length}`, ctx.op.name);
     }
     const like = list.items.find((x): x is BackendTensor => x !== null) ?? null;
-    return [list.items[i] ?? zerosFor(ctx.backend, list, like)];
+    const item = list.items[i];
+    // A handle of its own (sharing storage): the executor may free it after its last reader
+    // while the list still holds the item.
+    return [item ? ctx.backend.reshape(item, item.shape) : zerosFor(ctx.backend, list, like)];
   },
   grad(op, g) {
     if (!g[0]) return [null, null];

@@ -9,7 +9,7 @@ import { checkOptions } from '../core/options';
 import { Tensor, get_default_graph } from '../graph/graph';
 import { TensorShape, UNKNOWN_SHAPE, tupleString } from '../graph/tensor_shape';
 import { OutputSpec, Value, defineOp, make1, makeOp } from './registry';
-import { TensorLike, convert_to_tensor, isTensorConvertible } from './common';
+import { TensorLike, convert_to_tensor, freeTemps, isTensorConvertible } from './common';
 import { cast, expand_dims, reshape, shape, stop_gradient, unbroadcast } from './array_ops';
 import { add, divide, floor, multiply, reduce_sum, square, subtract } from './math_ops';
 import { random_uniform } from './random_ops';
@@ -43,7 +43,11 @@ for (const [type, log] of [
       const perm = x.shape.map((_, i) => i);
       perm[a] = r - 1;
       perm[r - 1] = a;
-      return [ctx.backend.transpose(ctx.backend.softmax(ctx.backend.transpose(x, perm), log), perm)];
+      const moved = ctx.backend.transpose(x, perm);
+      const sm = ctx.backend.softmax(moved, log);
+      const out = ctx.backend.transpose(sm, perm);
+      freeTemps(ctx.backend, [moved, sm], [out]);
+      return [out];
     },
     grad(op, g) {
       if (!g[0]) return [null];

@@ -23,7 +23,11 @@ export class TensorListValue {
 
 /** An opaque runtime value passed between ops (e.g. a while loop's recorded iterations). */
 export class OpaqueValue<T = unknown> {
-  constructor(readonly payload: T) {}
+  constructor(
+    readonly payload: T,
+    /** The runtime values the payload keeps alive: the session frees them when the run ends. */
+    readonly held: () => Iterable<Value> = () => [],
+  ) {}
 }
 
 export type Value = BackendTensor | TensorListValue | OpaqueValue;

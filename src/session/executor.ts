@@ -31,6 +31,8 @@ export interface Plan {
   readonly nSlots: number;
   readonly feedSlots: Int32Array;
   readonly fetchSlots: Int32Array;
+  /** Output slots nothing reads, fetches or feeds: their values are garbage once the plan ran. */
+  readonly unreadSlots: Int32Array;
 }
 
 export interface PlanOptions {
@@ -112,7 +114,8 @@ export function buildPlan(graph: Graph, fetches: readonly Tensor[], targets: rea
     outputUsed: Array.from(s.outputSlots, (k) => read.has(k)),
     kctx: undefined,
   }));
-  return { graph, steps, slotOf, nSlots: n, feedSlots, fetchSlots };
+  const unread = stepsRaw.flatMap((st) => Array.from(st.outputSlots).filter((k) => !read.has(k) && !keep.has(k)));
+  return { graph, steps, slotOf, nSlots: n, feedSlots, fetchSlots, unreadSlots: Int32Array.from(unread) };
 }
 
 // ---- fusion --------------------------------------------------------------------------------
@@ -276,13 +279,18 @@ export function executePlan(plan: Plan, values: (Value | undefined)[], run: RunC
       // fed values stay; an output a kernel skipped (undefined: nothing reads it) is not recorded
       if (record && outs[i] !== undefined && !record.has(step.op.outputs[i])) record.set(step.op.outputs[i], outs[i]);
     }
-    // Lists and loop traces hold the handles they were built from: those stay for this run.
+    // Lists and loop traces hold the handles they were built from: those stay for this run. A
+    // trace also holds the op's other outputs (a loop's final values are its last iteration's).
     if (backend.dispose && outs.some((o) => o instanceof TensorListValue || o instanceof OpaqueValue)) {
       for (const v of ins) (pinned ??= new Set()).add(v);
+      if (outs.some((o) => o instanceof OpaqueValue)) for (const v of outs) if (v !== undefined) pinned!.add(v);
     }
     if (!record) {
       for (const k of step.release) {
         const v = values[k];
+        // Lists, traces and what they hold stay in their slots until the run ends: the session
+        // frees them then (Session.releaseRun), as later steps may still read them through a trace.
+        if (backend.dispose && v !== undefined && (v instanceof TensorListValue || v instanceof OpaqueValue || pinned?.has(v))) continue;
         values[k] = undefined;
         // Backends with device memory (gpu.js textures) free intermediates as soon as their last
         // reader has run: a long synchronous training loop would otherwise hold every texture
@@ -294,7 +302,18 @@ export function executePlan(plan: Plan, values: (Value | undefined)[], run: RunC
       }
     }
   }
-  return Array.from(plan.fetchSlots, (k) => values[k] as Value);
+  const results = Array.from(plan.fetchSlots, (k) => values[k] as Value);
+  if (!record && backend.dispose && plan.unreadSlots.length > 0) {
+    // Outputs nobody read (a gradient op's unused outputs, a skipped branch of a multi-output
+    // op) are never released above; free them, unless they alias a kept value.
+    const kept = new Set<Value | undefined>([...results, ...Array.from(plan.feedSlots, (k) => values[k])]);
+    for (const k of plan.unreadSlots) {
+      const v = values[k];
+      if (v === undefined || v instanceof TensorListValue || v instanceof OpaqueValue || kept.has(v) || pinned?.has(v) || run.isPersistent?.(v)) continue;
+      backend.dispose(v as BackendTensor);
+    }
+  }
+  return results;
 }
 
 /** A step's kernel context; made once per (step, run context), as plans run again and again. */

@@ -206,7 +206,7 @@ export class Session implements Disposable {
     fed.forEach((t) => (values[plan.slotOf.get(t)!] = feeds.get(t)));
     this.pending = new Map();
     this.cancelRequested = false;
-    let out: Value[];
+    let out: Value[] | null = null;
     const replaced: BackendTensor[] = [];
     try {
       out = executePlan(plan, values, this.ctx);
@@ -217,18 +217,47 @@ export class Session implements Disposable {
       }
     } finally {
       this.pending = null;
+      if (!out) this.releaseRun(values, []); // a failed run: what it computed is garbage
     }
     const byTensor = new Map<Tensor, NDArray>();
-    fetchTensors.forEach((t, i) => byTensor.set(t, this.toHostValue(out[i], t)));
-    if (this.backend.dispose) {
-      // Feeds, fetches and replaced variable values are done with: free their device memory.
-      const done = new Set<BackendTensor>(replaced);
-      for (const v of values) if (v !== undefined && !(v instanceof TensorListValue) && !(v instanceof OpaqueValue)) done.add(v as BackendTensor);
-      for (const v of done) if (!this.isPersistent(v)) this.backend.dispose(v);
+    try {
+      fetchTensors.forEach((t, i) => byTensor.set(t, this.toHostValue(out[i], t)));
+    } finally {
+      this.releaseRun(values, replaced);
     }
     const results = resolved.map((r) => (r instanceof Tensor ? byTensor.get(r)! : null));
     if (!isNested(fetches) || isLeaf(fetches)) return results[0] as Fetched<F>;
     return pack_sequence_as<Fetched<F>>(fetches, results, isLeaf);
+  }
+
+  /**
+   * On backends with device memory, frees what a finished run leaves behind: feeds, fetches,
+   * replaced variable values, and every value held by lists and recorded loop/branch traces
+   * (a synchronous training loop never lets gpu.js's finalizers run). Variables and cached
+   * constants stay.
+   */
+  private releaseRun(values: readonly (Value | undefined)[], replaced: readonly BackendTensor[]): void {
+    const dispose = this.backend.dispose?.bind(this.backend);
+    if (!dispose) return;
+    const done = new Set<BackendTensor>(replaced);
+    const seen = new Set<object>();
+    const visit = (v: Value | undefined): void => {
+      if (v === undefined || v === null) return;
+      if (v instanceof TensorListValue || v instanceof OpaqueValue) {
+        if (seen.has(v)) return;
+        seen.add(v);
+        if (v instanceof TensorListValue) {
+          for (const it of v.items) if (it) done.add(it);
+        } else {
+          for (const h of v.held()) visit(h);
+        }
+        return;
+      }
+      done.add(v as BackendTensor);
+    };
+    for (const v of values) visit(v);
+    const kept = new Set<unknown>(this.vars.values());
+    for (const v of done) if (!kept.has(v) && !cachedConstHandles.has(v)) dispose(v);
   }
 
   private toHostValue(v: Value, t: Tensor): NDArray {

@@ -1,6 +1,6 @@
 // The notebook's models give the same results on the CPU backend and on gpu.js (each mode
-// available here): the hand-built RNN, the variable-length dynamic_rnn example and a short
-// MNIST training run. Tolerance: float32 on the device, rtol 1e-3 / atol 1e-4 after training
+// available here): the hand-built RNN, the variable-length dynamic_rnn example, the gated
+// cells (LSTM, peepholes, GRU) in a bidirectional model, and a short MNIST training run. Tolerance: float32 on the device, rtol 1e-3 / atol 1e-4 after training
 // steps (errors compound a little through Adam); 1e-4 / 1e-5 for single forward passes.
 import * as tf from 'tf1-ts';
 import { Backend } from '../../src/backend/backend';
@@ -81,6 +81,28 @@ function mnistSteps(backend: Backend, steps: number): NDArray[] {
   return [new NDArray(Float32Array.from(losses), [steps], tf.float32), sess.run(logits, [[X, batch]]) as NDArray];
 }
 
+/**
+ * The notebook's later cells (deep RNN, LSTM, peepholes, GRU) as one bidirectional model with
+ * variable lengths: 3 SGD steps, then the outputs and states.
+ */
+function gatedCells(backend: Backend): NDArray[] {
+  tf.reset_default_graph();
+  tf.set_random_seed(4);
+  const X = tf.placeholder(tf.float32, [null, 5, 3]);
+  const seq = tf.placeholder(tf.int32, [null]);
+  const rc = tf.nn.rnn_cell;
+  const fw = new rc.MultiRNNCell([new rc.BasicLSTMCell(4), new rc.LSTMCell(4, { use_peepholes: true })]);
+  const [[of, ob], [, sb]] = tf.nn.bidirectional_dynamic_rnn(fw, new rc.GRUCell(3), X, { dtype: tf.float32, sequence_length: seq });
+  const loss = tf.reduce_mean(tf.square(tf.concat([of, ob], 2)));
+  const train = new tf.train.GradientDescentOptimizer(0.5).minimize(loss);
+  using sess = new tf.Session({ backend });
+  sess.run(tf.global_variables_initializer());
+  const xb = Array.from({ length: 4 }, (_, i) => Array.from({ length: 5 }, (_, t) => [Math.sin(i + t), Math.cos(2 * i - t), 0.3 * t - 0.5]));
+  const feed: [tf.Tensor, unknown][] = [[X, xb], [seq, [5, 3, 1, 4]]];
+  for (let i = 0; i < 3; i++) sess.run(train, feed as never);
+  return sess.run([of, ob, sb as tf.Tensor] as const, feed as never) as unknown as NDArray[];
+}
+
 const cpu = new CpuBackend();
 
 describe.each(modes)('gpu.js %s gives the CPU backend results', (mode) => {
@@ -99,6 +121,12 @@ describe.each(modes)('gpu.js %s gives the CPU backend results', (mode) => {
     expectClose(go, ao, 1e-4, 1e-5);
     expectClose(gs, as, 1e-4, 1e-5);
     for (let j = 0; j < 5; j++) expect(go.get(1, 1, j)).toBe(0);
+  });
+
+  it('LSTM (peepholes, stacked), GRU, bidirectional, variable lengths: 3 training steps', () => {
+    const a = gatedCells(cpu);
+    const g = gatedCells(gpu);
+    a.forEach((x, i) => expectClose(g[i], x, 1e-3, 1e-4));
   });
 
   it('a short MNIST RNN training run (5 Adam steps)', () => {

@@ -500,7 +500,13 @@ export class GpuBackend implements Backend {
     if (!ok || this.onHost(xs, xs[0].dtype, xs[0].size)) return this.viaCpu('addN', xs, (cs) => this.cpu.addN(cs));
     if (xs.length === 1) return this.reshape(xs[0], xs[0].shape);
     let acc = xs[0];
-    for (let i = 1; i < xs.length; i++) acc = this.lazy(acc.shape, acc.dtype, { k: 'binary', op: 'add', a: acc, b: xs[i] });
+    for (let i = 1; i < xs.length; i++) {
+      const prev = acc;
+      acc = this.lazy(acc.shape, acc.dtype, { k: 'binary', op: 'add', a: acc, b: xs[i] });
+      // Partial sums are temporaries: freed once the sum no longer reads them (else they would
+      // keep the addends' buffers alive).
+      if (prev !== xs[0]) this.dispose(prev);
+    }
     return acc;
   }
 
@@ -508,7 +514,9 @@ export class GpuBackend implements Backend {
     const x = this.g(t, 'ClipByValue');
     if (x.dtype === DType.bool || this.onHost([x], x.dtype, x.size)) return this.viaCpu('clip', [x], ([c]) => this.cpu.clip(c, lo, hi));
     const m = this.lazy(x.shape, x.dtype, { k: 'binary', op: 'maximum', a: x, b: this.constant(lo, x.dtype) });
-    return this.lazy(x.shape, x.dtype, { k: 'binary', op: 'minimum', a: m, b: this.constant(hi, x.dtype) });
+    const out = this.lazy(x.shape, x.dtype, { k: 'binary', op: 'minimum', a: m, b: this.constant(hi, x.dtype) });
+    this.dispose(m);
+    return out;
   }
 
   // ---- linear algebra -----------------------------------------------------------------------
@@ -637,7 +645,18 @@ export class GpuBackend implements Backend {
       groups[groups.length - 1].push(p);
       weight += w;
     }
-    if (groups.length > 1) return this.concatParts(groups.map((g) => (g.length === 1 ? g[0] : this.concatParts(g, axis))), axis);
+    if (groups.length > 1) {
+      // Each group becomes one realized tensor (one buffer), so the next level has fewer leaves
+      // (a lazy part left as it is would be grouped alone again, forever).
+      const joined = groups.map((g) => {
+        if (g.length > 1) return this.concatParts(g, axis);
+        this.realize(g[0]);
+        return g[0];
+      });
+      const out = this.concatParts(joined, axis);
+      joined.forEach((j, i) => groups[i].length > 1 && this.dispose(j)); // the groups' joins are temporaries
+      return out;
+    }
     return this.run(concatKernel(this, parts, axis, outShape), outShape, parts[0].dtype);
   }
 
@@ -703,7 +722,9 @@ export class GpuBackend implements Backend {
       return this.viaCpu('oneHot', [ind], ([i]) => this.cpu.oneHot(i, depth, onValue, offValue, dtype));
     }
     const hit = this.classMask(ind, outShape);
-    return this.lazy(outShape, dtype, { k: 'select', c: hit, a: this.constant(onValue, dtype), b: this.constant(offValue, dtype) });
+    const out = this.lazy(outShape, dtype, { k: 'select', c: hit, a: this.constant(onValue, dtype), b: this.constant(offValue, dtype) });
+    this.dispose(hit);
+    return out;
   }
 
   /** bool [..., C]: whether the last coordinate equals ids[...] (false for ids outside [0, C)). */
@@ -712,6 +733,7 @@ export class GpuBackend implements Backend {
     const col = this.reshape(ids, [...ids.shape, 1]) as GpuTensor;
     const mask = this.lazy(shape, DType.bool, { k: 'binary', op: 'equal', a: iota, b: col });
     this.dispose(col); // a view of the labels: released once the mask no longer reads it
+    this.dispose(iota);
     return mask;
   }
 
