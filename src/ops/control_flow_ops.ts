@@ -17,7 +17,7 @@ import { assert_same_structure, flatten, isNested, pack_sequence_as } from '../c
 import { checkOptions } from '../core/options';
 import { Attrs, FuncGraph, Operation, Tensor, get_default_graph, withDefaultGraph } from '../graph/graph';
 import { TensorShape } from '../graph/tensor_shape';
-import { KernelContext, OpaqueValue, OutputSpec, TensorListValue, Value, captureInto, defineOp, makeOp } from './registry';
+import { KernelContext, OpaqueValue, OutputSpec, ShapeContext, TensorListValue, Value, captureInto, defineOp, makeOp } from './registry';
 import { TensorLike, convert_to_tensor, isTensorConvertible } from './common';
 import { TensorArray, addLists, isTensorArray } from './list_ops';
 
@@ -373,12 +373,15 @@ function gradFetches(info: WhileGradInfo, needCap: readonly boolean[]): { fetche
   return f;
 }
 
+/** A control-flow gradient op's outputs: one per input of the forward op in attr `key`, alike. */
+const likeForwardInputs =
+  (key: 'while_op' | 'if_op') =>
+  (ctx: ShapeContext): OutputSpec[] =>
+    (ctx.attrs[key] as Operation).inputs.map((t) => ({ dtype: t.dtype, shape: t.shape }));
+
 defineOp({
   type: 'WhileGrad',
-  inferShape(ctx): OutputSpec[] {
-    const w = ctx.attrs.while_op as Operation;
-    return w.inputs.map((t) => ({ dtype: t.dtype, shape: t.shape }));
-  },
+  inferShape: likeForwardInputs('while_op'),
   kernel(ctx, inputs): Value[] {
     const w = ctx.attrs.while_op as Operation;
     const a = w.attrs as unknown as WhileAttrs;
@@ -600,10 +603,7 @@ function buildBranchGradients(a: IfAttrs): [BranchGradInfo, BranchGradInfo] {
 
 defineOp({
   type: 'IfGrad',
-  inferShape(ctx): OutputSpec[] {
-    const op = ctx.attrs.if_op as Operation;
-    return op.inputs.map((t) => ({ dtype: t.dtype, shape: t.shape }));
-  },
+  inferShape: likeForwardInputs('if_op'),
   kernel(ctx, inputs): Value[] {
     const op = ctx.attrs.if_op as Operation;
     const a = op.attrs as unknown as IfAttrs;
