@@ -125,7 +125,10 @@ export {
   reduce_all,
   argmax,
   argmin,
+  range,
+  sequence_mask,
 } from './ops/math_ops';
+export { clip_by_norm, global_norm, clip_by_global_norm } from './ops/clip_ops';
 export { subtract as sub, multiply as mul, divide as div, divide as truediv } from './ops/math_ops';
 export {
   Variable,

@@ -12,7 +12,7 @@ import { Dim, TensorShape, UNKNOWN_SHAPE } from '../graph/tensor_shape';
 import { GradFn, OutputSpec, ShapeContext, TensorListValue, Value, defineOp, make1 } from './registry';
 import { addLists } from './list_ops';
 import { TensorLike, broadcastStatic, convertPair, convert_to_tensor, sameDType } from './common';
-import { broadcast_to, cast, reshape, shape, unbroadcast, zeros_like } from './array_ops';
+import { broadcast_to, cast, expand_dims, reshape, shape, unbroadcast, zeros_like } from './array_ops';
 
 const bt = (v: Value): BackendTensor => v as BackendTensor;
 
@@ -663,6 +663,90 @@ function argFn(type: string, fnName: string) {
 
 export const argmax = argFn('ArgMax', 'argmax');
 export const argmin = argFn('ArgMin', 'argmin');
+
+// ---- range / sequence_mask ------------------------------------------------------------------
+
+/** The length of range(start, limit, delta), with TF's errors (thrown through `fail`). */
+function rangeSize(start: number, limit: number, delta: number, fail: (m: string) => never): number {
+  if (delta === 0) fail('Requires delta != 0: 0');
+  if (delta > 0 && start > limit) fail(`Requires start <= limit when delta > 0: ${start}/${limit}`);
+  if (delta < 0 && start < limit) fail(`Requires start >= limit when delta < 0: ${start}/${limit}`);
+  return Math.ceil(Math.abs((limit - start) / delta));
+}
+
+defineOp({
+  type: 'Range',
+  inferShape(ctx): OutputSpec[] {
+    const dtype = sameDType(ctx, ['start', 'limit', 'delta']);
+    for (const inp of ctx.inputs) {
+      const r = inp.shape.ndims;
+      if (r !== null && r !== 0) ctx.fail(`Shape must be rank 0 but is rank ${r}`);
+    }
+    const cv = ctx.inputs.map((i) => i.constValue);
+    if (cv.every((c) => c !== null)) {
+      const [start, limit, delta] = cv.map((c) => c!.data[0]);
+      const n = rangeSize(start, limit, delta, (m) => ctx.fail(m));
+      const data = dtype.alloc(n);
+      for (let k = 0; k < n; k++) data[k] = start + k * delta;
+      return [{ dtype, shape: new TensorShape([n]), constValue: new NDArray(data, [n], dtype) }];
+    }
+    return [{ dtype, shape: new TensorShape([null]) }];
+  },
+  kernel(ctx, inputs): Value[] {
+    const [start, limit, delta] = inputs.map((v) => ctx.backend.toHost(bt(v)).data[0]);
+    const dtype = bt(inputs[0]).dtype;
+    const n = rangeSize(start, limit, delta, (m) => {
+      throw new InvalidArgumentError(m, ctx.op.name);
+    });
+    const data = dtype.alloc(n);
+    for (let k = 0; k < n; k++) data[k] = start + k * delta;
+    return [ctx.backend.fromHost(new NDArray(data, [n], dtype))];
+  },
+  grad: null,
+});
+
+/** TF's order for range's inferred dtype: the widest of the arguments' dtypes wins. */
+const RANGE_DTYPES = [DType.int32, DType.int64, DType.float32, DType.float64];
+
+/**
+ * tf.range(start, limit, delta=1, dtype, name='range'): [start, start + delta, ...) up to
+ * `limit` (exclusive); with one argument, [0, start). The dtype is the widest of the arguments'
+ * (int32 < int64 < float32 < float64) unless given.
+ */
+export function range(start: TensorLike, limit?: TensorLike | null, delta: TensorLike = 1, opts: { dtype?: DTypeLike | null; name?: string } = {}): Tensor {
+  opts = checkOptions('range', opts, ['dtype', 'name']);
+  if (limit === undefined || limit === null) [start, limit] = [0, start];
+  const args = [start, limit, delta].map((a) => convert_to_tensor(a as TensorLike));
+  const dtype = opts.dtype ? asDType(opts.dtype) : args.map((a) => a.dtype).reduce((a, b) => (RANGE_DTYPES.indexOf(b) > RANGE_DTYPES.indexOf(a) ? b : a));
+  if (!RANGE_DTYPES.includes(dtype)) throw new TFTypeError(`range: dtype must be one of int32, int64, float32, float64, got ${dtype.name}`);
+  const scope = get_default_graph().nameScope(opts.name ?? 'range');
+  try {
+    const [s, l, d] = args.map((a) => (a.dtype === dtype ? a : cast(a, dtype)));
+    return make1('Range', [s, l, d], {}, { name: get_default_graph().currentNameScope, exactName: true });
+  } finally {
+    scope[Symbol.dispose]();
+  }
+}
+
+/**
+ * tf.sequence_mask(lengths, maxlen=None, dtype=tf.bool): mask[i..., j] = j < lengths[i...],
+ * for j in [0, maxlen) (maxlen defaults to max(lengths)).
+ */
+export function sequence_mask(lengths: TensorLike, maxlen?: TensorLike | null, dtype: DTypeLike = DType.bool, name?: string): Tensor {
+  const scope = get_default_graph().nameScope(name ?? 'SequenceMask');
+  try {
+    const lens = convert_to_tensor(lengths);
+    if (!lens.dtype.isInteger) throw new TFTypeError(`sequence_mask: lengths must be integers, got ${lens.dtype.name}`);
+    const m = maxlen === undefined || maxlen === null ? reduce_max(lens) : convert_to_tensor(maxlen);
+    if (m.shape.ndims !== null && m.shape.ndims !== 0) throw new ValueError('maxlen must be scalar for sequence_mask');
+    const row = range(0, cast(m, lens.dtype), 1);
+    const mask = less(row, expand_dims(lens, -1));
+    const dt = asDType(dtype);
+    return dt === DType.bool ? mask : cast(mask, dt);
+  } finally {
+    scope[Symbol.dispose]();
+  }
+}
 
 /** Python-operator names: x + y is 'add', x - y 'sub', x * y 'mul', x / y 'truediv'. */
 export function operatorAdd(x: TensorLike, y: TensorLike): Tensor {

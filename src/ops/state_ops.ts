@@ -12,7 +12,7 @@ import { checkOptions } from '../core/options';
 import { FuncGraph, Graph, GraphKeys, Operation, Tensor, get_default_graph, withDefaultGraph } from '../graph/graph';
 import { TensorShape } from '../graph/tensor_shape';
 import { OutputSpec, Value, defineOp, make1, makeOp } from './registry';
-import { TensorConvertible, TensorLike, convert_to_tensor } from './common';
+import { TensorConvertible, TensorLike, convert_to_tensor, freeTemps } from './common';
 
 const bt = (v: Value): BackendTensor => v as BackendTensor;
 
@@ -136,11 +136,88 @@ defineOp({
     const g = bt(inputs[1]);
     const mom = bt(inputs[2]);
     sameShapeAsVar(ctx, cur, g);
-    const acc2 = b.binary('add', b.binary('mul', accum, mom), g);
-    const step = ctx.attrs.use_nesterov ? b.binary('add', b.binary('mul', g, lr), b.binary('mul', b.binary('mul', acc2, mom), lr)) : b.binary('mul', acc2, lr);
+    const decayed = b.binary('mul', accum, mom);
+    const acc2 = b.binary('add', decayed, g);
+    const temps = [decayed];
+    let step: BackendTensor;
+    if (ctx.attrs.use_nesterov) {
+      const t = [b.binary('mul', g, lr), b.binary('mul', acc2, mom)];
+      const t2 = b.binary('mul', t[1], lr);
+      step = b.binary('add', t[0], t2);
+      temps.push(...t, t2);
+    } else step = b.binary('mul', acc2, lr);
     const out = b.binary('sub', cur, step);
-    b.dispose?.(step);
+    freeTemps(b, [...temps, step], [out, acc2]);
     ctx.run.writeVariable(accumOp, acc2);
+    ctx.run.writeVariable(v, out);
+    return [out];
+  },
+  grad: null,
+  stateful: true,
+});
+
+/**
+ * RMSProp (TF's ApplyRMSProp / ApplyCenteredRMSProp): ms += (g^2 - ms)(1 - rho);
+ * [centered: mg += (g - mg)(1 - rho)]; mom = momentum*mom + lr*g / sqrt(ms [- mg^2] + eps);
+ * var -= mom. Inputs: lr, rho, momentum, epsilon, grad (scalars in var's dtype).
+ */
+for (const centered of [false, true]) {
+  defineOp({
+    type: centered ? 'ApplyCenteredRMSProp' : 'ApplyRMSProp',
+    inferShape: (ctx) => [{ dtype: ctx.inputs[4].dtype, shape: (ctx.attrs.var as Operation).outputs[0].shape }],
+    kernel(ctx, inputs): Value[] {
+      const b = ctx.backend;
+      const v = ctx.attrs.var as Operation;
+      const [lr, rho, momentum, eps, g] = inputs.map(bt);
+      const cur = ctx.run.readVariable(v);
+      sameShapeAsVar(ctx, cur, g);
+      const ms = ctx.run.readVariable(ctx.attrs.ms as Operation);
+      const mom = ctx.run.readVariable(ctx.attrs.mom as Operation);
+      const temps: BackendTensor[] = [];
+      const t = (x: BackendTensor): BackendTensor => (temps.push(x), x);
+      const oneMinusRho = t(b.binary('sub', t(b.fill([], rho.dtype, 1)), rho));
+      // ms + (g^2 - ms) * (1 - rho)
+      const ms2 = b.binary('add', ms, t(b.binary('mul', t(b.binary('sub', t(b.unary('square', g)), ms)), oneMinusRho)));
+      let denom = t(b.binary('add', ms2, eps));
+      let mg2: BackendTensor | null = null;
+      if (centered) {
+        const mg = ctx.run.readVariable(ctx.attrs.mg as Operation);
+        mg2 = b.binary('add', mg, t(b.binary('mul', t(b.binary('sub', g, mg)), oneMinusRho)));
+        denom = t(b.binary('sub', denom, t(b.unary('square', mg2))));
+      }
+      const mom2 = b.binary('add', t(b.binary('mul', mom, momentum)), t(b.binary('mul', t(b.binary('mul', g, lr)), t(b.unary('rsqrt', denom)))));
+      const out = b.binary('sub', cur, mom2);
+      freeTemps(b, temps, [out, ms2, mom2, mg2]);
+      ctx.run.writeVariable(ctx.attrs.ms as Operation, ms2);
+      ctx.run.writeVariable(ctx.attrs.mom as Operation, mom2);
+      if (mg2) ctx.run.writeVariable(ctx.attrs.mg as Operation, mg2);
+      ctx.run.writeVariable(v, out);
+      return [out];
+    },
+    grad: null,
+    stateful: true,
+  });
+}
+
+/** Adagrad (TF's ApplyAdagrad): accum += g^2; var -= lr * g / sqrt(accum). Inputs: lr, grad. */
+defineOp({
+  type: 'ApplyAdagrad',
+  inferShape: (ctx) => [{ dtype: ctx.inputs[1].dtype, shape: (ctx.attrs.var as Operation).outputs[0].shape }],
+  kernel(ctx, inputs): Value[] {
+    const b = ctx.backend;
+    const v = ctx.attrs.var as Operation;
+    const [lr, g] = inputs.map(bt);
+    const cur = ctx.run.readVariable(v);
+    sameShapeAsVar(ctx, cur, g);
+    const accumOp = ctx.attrs.accum as Operation;
+    const sq = b.unary('square', g);
+    const accum2 = b.binary('add', ctx.run.readVariable(accumOp), sq);
+    const lg = b.binary('mul', g, lr);
+    const r = b.unary('rsqrt', accum2);
+    const step = b.binary('mul', lg, r);
+    const out = b.binary('sub', cur, step);
+    freeTemps(b, [sq, lg, r, step], [out, accum2]);
+    ctx.run.writeVariable(accumOp, accum2);
     ctx.run.writeVariable(v, out);
     return [out];
   },

@@ -14,7 +14,7 @@ import { multiply } from '../ops/math_ops';
 import { make1, makeOp } from '../ops/registry';
 import { Variable, control_dependencies, group, initScope, trainable_variables, variableRegistry } from '../ops/state_ops';
 import { get_variable, variable_scope } from '../ops/variable_scope';
-import { zeros_initializer } from '../ops/init_ops';
+import { Initializer, constant_initializer, ones_initializer, zeros_initializer } from '../ops/init_ops';
 
 /** The collection apply_gradients adds its op to (tf.GraphKeys.TRAIN_OP). */
 export const TRAIN_OP = 'train_op';
@@ -90,8 +90,10 @@ export abstract class Optimizer {
   }
 
   /** [(gradient or null, variable)] of `loss` w.r.t. var_list (default: the trainable variables). */
-  compute_gradients(loss: Tensor, opts: ComputeGradientsOptions = {}): GradAndVar[] {
+  compute_gradients(lossArg: Tensor | Variable, opts: ComputeGradientsOptions = {}): GradAndVar[] {
     const o = checkOptions('compute_gradients', opts, COMPUTE_KEYS);
+    // A variable is a loss too (TF converts it to its value).
+    const loss = lossArg instanceof Variable ? lossArg.value() : lossArg;
     const gate = o.gate_gradients ?? Optimizer.GATE_OP;
     if (![Optimizer.GATE_NONE, Optimizer.GATE_OP, Optimizer.GATE_GRAPH].includes(gate)) {
       throw new ValueError(`gate_gradients must be one of: Optimizer.GATE_NONE, Optimizer.GATE_OP, Optimizer.GATE_GRAPH.  Not ${gate}`);
@@ -171,7 +173,7 @@ export abstract class Optimizer {
   }
 
   /** compute_gradients + apply_gradients. */
-  minimize(loss: Tensor, opts: MinimizeOptions = {}): Operation {
+  minimize(loss: Tensor | Variable, opts: MinimizeOptions = {}): Operation {
     const o = checkOptions('minimize', opts, [...COMPUTE_KEYS, ...APPLY_KEYS]);
     const gv = this.compute_gradients(loss, {
       var_list: o.var_list,
@@ -227,6 +229,11 @@ export abstract class Optimizer {
    * `<v op name>/<op_name>` (non-trainable, in GLOBAL_VARIABLES).
    */
   protected _zeros_slot(v: Variable, slot_name: string, op_name: string): Variable {
+    return this._slot_with_initializer(v, zeros_initializer(), slot_name, op_name);
+  }
+
+  /** The slot `slot_name` of `v` initialized by `initializer` (e.g. RMSProp's ones), like _zeros_slot. */
+  protected _slot_with_initializer(v: Variable, initializer: Initializer, slot_name: string, op_name: string): Variable {
     let m = this.slots.get(slot_name);
     if (!m) this.slots.set(slot_name, (m = new Map()));
     let s = m.get(v);
@@ -234,7 +241,7 @@ export abstract class Optimizer {
       if (!v.shape.isFullyDefined()) throw new ValueError(`Cannot create slot ${op_name} for variable ${v.op.name} of shape ${v.shape.toString()}: the shape must be fully defined`);
       s = variable_scope(null, { default_name: `${v.op.name}/${op_name}` }, () =>
         // An empty name makes the variable name the scope's own ('x/Adam/' -> op 'x/Adam').
-        get_variable('', { shape: v.shape, dtype: v.dtype, initializer: zeros_initializer(), trainable: false }),
+        get_variable('', { shape: v.shape, dtype: v.dtype, initializer, trainable: false }),
       );
       m.set(v, s);
     }
@@ -470,5 +477,111 @@ export class AdamOptimizer extends Optimizer {
       b2p.assign(multiply(b2p, this.beta2T!, 'mul'), { use_locking: this.use_locking }),
     ]);
     return groupNamed([...update_ops, u1.op, u2.op], name_scope);
+  }
+}
+
+// ---- RMSProp --------------------------------------------------------------------------------
+
+export interface RMSPropOptions {
+  learning_rate: Hyper;
+  decay?: Hyper;
+  momentum?: Hyper;
+  epsilon?: Hyper;
+  use_locking?: boolean;
+  centered?: boolean;
+  name?: string;
+}
+
+/**
+ * tf.train.RMSPropOptimizer(learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10,
+ * use_locking=False, centered=False, name='RMSProp'): ms = decay*ms + (1-decay)*g^2;
+ * mom = momentum*mom + lr*g/sqrt(ms + epsilon); var -= mom (centered: the variance
+ * ms - mg^2 with mg the mean gradient). Slots: rms `<var>/RMSProp` (starts at ones),
+ * [mg `<var>/RMSProp_1` when centered], momentum `<var>/RMSProp_1` (`_2` when centered).
+ */
+export class RMSPropOptimizer extends Optimizer {
+  private readonly h: Record<'lr' | 'decay' | 'momentum' | 'epsilon', Hyper>;
+  private readonly centered: boolean;
+  private t: Record<'lr' | 'decay' | 'momentum' | 'epsilon', Tensor> | null = null;
+
+  constructor(...given: [RMSPropOptions] | [Hyper, Hyper?, Hyper?, Hyper?, boolean?, boolean?, string?]) {
+    const o = ctorArgs<RMSPropOptions>('RMSPropOptimizer', ['learning_rate', 'decay', 'momentum', 'epsilon', 'use_locking', 'centered', 'name'], given);
+    if (o.learning_rate === undefined) throw new TFTypeError("RMSPropOptimizer() missing 1 required positional argument: 'learning_rate'");
+    super(o.use_locking ?? false, o.name ?? 'RMSProp');
+    const c = (n: string, h: unknown): Hyper => checkHyper('RMSPropOptimizer', n, h);
+    this.h = { lr: c('learning_rate', o.learning_rate), decay: c('decay', o.decay ?? 0.9), momentum: c('momentum', o.momentum ?? 0.0), epsilon: c('epsilon', o.epsilon ?? 1e-10) };
+    this.centered = o.centered ?? false;
+  }
+
+  protected override _create_slots(var_list: readonly Variable[]): void {
+    for (const v of var_list) {
+      this._slot_with_initializer(v, ones_initializer(v.dtype), 'rms', this.get_name());
+      if (this.centered) this._zeros_slot(v, 'mg', this.get_name());
+      this._zeros_slot(v, 'momentum', this.get_name());
+    }
+  }
+
+  protected override _prepare(): void {
+    this.t = {
+      lr: this.hyperTensor(this.h.lr, 'learning_rate'),
+      decay: this.hyperTensor(this.h.decay, 'decay'),
+      momentum: this.hyperTensor(this.h.momentum, 'momentum'),
+      epsilon: this.hyperTensor(this.h.epsilon, 'epsilon'),
+    };
+  }
+
+  protected _apply_dense(grad: Tensor, v: Variable): Operation {
+    const t = this.t!;
+    const dt = v.dtype;
+    const attrs = { var: v.op, ms: this.get_slot(v, 'rms')!.op, mom: this.get_slot(v, 'momentum')!.op, use_locking: this.use_locking };
+    const type = this.centered ? 'ApplyCenteredRMSProp' : 'ApplyRMSProp';
+    return make1(
+      type,
+      [cast(t.lr, dt), cast(t.decay, dt), cast(t.momentum, dt), cast(t.epsilon, dt), grad],
+      this.centered ? { ...attrs, mg: this.get_slot(v, 'mg')!.op } : attrs,
+      { defaultName: type },
+    ).op;
+  }
+}
+
+// ---- Adagrad --------------------------------------------------------------------------------
+
+export interface AdagradOptions {
+  learning_rate: Hyper;
+  initial_accumulator_value?: number;
+  use_locking?: boolean;
+  name?: string;
+}
+
+/**
+ * tf.train.AdagradOptimizer(learning_rate, initial_accumulator_value=0.1, use_locking=False,
+ * name='Adagrad'): accum += g^2; var -= lr*g/sqrt(accum). Slot accumulator `<var>/Adagrad`.
+ */
+export class AdagradOptimizer extends Optimizer {
+  private readonly lr: Hyper;
+  private readonly initial: number;
+  private lrT: Tensor | null = null;
+
+  constructor(...given: [AdagradOptions] | [Hyper, number?, boolean?, string?]) {
+    const o = ctorArgs<AdagradOptions>('AdagradOptimizer', ['learning_rate', 'initial_accumulator_value', 'use_locking', 'name'], given);
+    if (o.learning_rate === undefined) throw new TFTypeError("AdagradOptimizer() missing 1 required positional argument: 'learning_rate'");
+    const init = o.initial_accumulator_value ?? 0.1;
+    if (typeof init !== 'number' || !(init > 0)) throw new ValueError(`initial_accumulator_value must be positive: ${String(init)}`);
+    super(o.use_locking ?? false, o.name ?? 'Adagrad');
+    this.lr = checkHyper('AdagradOptimizer', 'learning_rate', o.learning_rate);
+    this.initial = init;
+  }
+
+  protected override _create_slots(var_list: readonly Variable[]): void {
+    for (const v of var_list) this._slot_with_initializer(v, constant_initializer(this.initial, { dtype: v.dtype }), 'accumulator', this.get_name());
+  }
+
+  protected override _prepare(): void {
+    this.lrT = this.hyperTensor(this.lr, 'learning_rate');
+  }
+
+  protected _apply_dense(grad: Tensor, v: Variable): Operation {
+    const accum = this.get_slot(v, 'accumulator')!;
+    return make1('ApplyAdagrad', [cast(this.lrT!, v.dtype), grad], { var: v.op, accum: accum.op, use_locking: this.use_locking }, { defaultName: 'ApplyAdagrad' }).op;
   }
 }

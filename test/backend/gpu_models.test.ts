@@ -103,6 +103,33 @@ function gatedCells(backend: Backend): NDArray[] {
   return sess.run([of, ob, sb as tf.Tensor] as const, feed as never) as unknown as NDArray[];
 }
 
+/** A small regression trained by each optimizer kernel (RMSProp plain/centered, Adagrad, Momentum): 4 steps. */
+function optimizerKernels(backend: Backend): NDArray[] {
+  tf.reset_default_graph();
+  tf.set_random_seed(5);
+  const X = tf.placeholder(tf.float32, [null, 3]);
+  const y = tf.placeholder(tf.float32, [null, 1]);
+  const out: tf.Tensor[] = [];
+  const ops: tf.Operation[] = [];
+  const opts = [
+    new tf.train.RMSPropOptimizer({ learning_rate: 0.05, momentum: 0.5 }),
+    new tf.train.RMSPropOptimizer({ learning_rate: 0.05, centered: true }),
+    new tf.train.AdagradOptimizer(0.3),
+    new tf.train.MomentumOptimizer({ learning_rate: 0.05, momentum: 0.9, use_nesterov: true }),
+  ];
+  opts.forEach((opt, i) => {
+    const pred = tf.layers.dense(X, 1, { name: `d${i}` });
+    const loss = tf.reduce_mean(tf.square(tf.subtract(pred, y)));
+    ops.push(opt.minimize(loss, { var_list: tf.trainable_variables().filter((v) => v.name.startsWith(`d${i}/`)) }));
+    out.push(loss);
+  });
+  using sess = new tf.Session({ backend });
+  sess.run(tf.global_variables_initializer());
+  const feed: [tf.Tensor, unknown][] = [[X, [[1, 2, 3], [0, -1, 2], [2, 0, -1], [1, 1, 1]]], [y, [[1], [0], [2], [-1]]]];
+  for (let k = 0; k < 4; k++) sess.run(ops, feed as never);
+  return sess.run(out, feed as never) as NDArray[];
+}
+
 const cpu = new CpuBackend();
 
 describe.each(modes)('gpu.js %s gives the CPU backend results', (mode) => {
@@ -127,6 +154,12 @@ describe.each(modes)('gpu.js %s gives the CPU backend results', (mode) => {
     const a = gatedCells(cpu);
     const g = gatedCells(gpu);
     a.forEach((x, i) => expectClose(g[i], x, 1e-3, 1e-4));
+  });
+
+  it('the optimizer kernels (RMSProp, centered RMSProp, Adagrad, Nesterov momentum): 4 steps', () => {
+    const a = optimizerKernels(cpu);
+    const g = optimizerKernels(gpu);
+    a.forEach((x, i) => expectClose(g[i], x, 1e-4, 1e-5));
   });
 
   it('a short MNIST RNN training run (5 Adam steps)', () => {
