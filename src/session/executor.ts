@@ -31,8 +31,6 @@ export interface Plan {
   readonly nSlots: number;
   readonly feedSlots: Int32Array;
   readonly fetchSlots: Int32Array;
-  /** Output slots nothing reads, fetches or feeds: their values are garbage once the plan ran. */
-  readonly unreadSlots: Int32Array;
 }
 
 export interface PlanOptions {
@@ -114,8 +112,7 @@ export function buildPlan(graph: Graph, fetches: readonly Tensor[], targets: rea
     outputUsed: Array.from(s.outputSlots, (k) => read.has(k)),
     kctx: undefined,
   }));
-  const unread = stepsRaw.flatMap((st) => Array.from(st.outputSlots).filter((k) => !read.has(k) && !keep.has(k)));
-  return { graph, steps, slotOf, nSlots: n, feedSlots, fetchSlots, unreadSlots: Int32Array.from(unread) };
+  return { graph, steps, slotOf, nSlots: n, feedSlots, fetchSlots };
 }
 
 // ---- fusion --------------------------------------------------------------------------------
@@ -303,17 +300,34 @@ export function executePlan(plan: Plan, values: (Value | undefined)[], run: RunC
     }
   }
   const results = Array.from(plan.fetchSlots, (k) => values[k] as Value);
-  if (!record && backend.dispose && plan.unreadSlots.length > 0) {
-    // Outputs nobody read (a gradient op's unused outputs, a skipped branch of a multi-output
-    // op) are never released above; free them, unless they alias a kept value.
-    const kept = new Set<Value | undefined>([...results, ...Array.from(plan.feedSlots, (k) => values[k])]);
-    for (const k of plan.unreadSlots) {
-      const v = values[k];
-      if (v === undefined || v instanceof TensorListValue || v instanceof OpaqueValue || kept.has(v) || pinned?.has(v) || run.isPersistent?.(v)) continue;
-      backend.dispose(v as BackendTensor);
-    }
-  }
+  if (!record && backend.dispose) freeUnreachable(values, results, plan.feedSlots, run, backend as Required<Pick<typeof backend, 'dispose'>>);
   return results;
+}
+
+/** Adds `v` and, through lists and traces, every value it holds to `into`. */
+function addHeld(v: Value | undefined, into: Set<Value>): void {
+  if (v === undefined || v === null || into.has(v)) return;
+  into.add(v);
+  if (v instanceof TensorListValue) for (const it of v.items) if (it) into.add(it);
+  if (v instanceof OpaqueValue) for (const h of v.held()) addHeld(h, into);
+}
+
+/**
+ * After a plan ran (unrecorded, on a backend with device memory): frees every tensor it still
+ * holds (outputs nobody read, values pinned by lists and traces of this run) that neither the
+ * results nor the feeds reach (they belong to the caller: a loop, a trace, the session) and the
+ * session does not keep (variables, constants). A loop body's lists and branch traces die here.
+ */
+function freeUnreachable(values: readonly (Value | undefined)[], results: readonly Value[], feedSlots: Int32Array, run: RunContext, backend: { dispose(t: BackendTensor): void }): void {
+  const live = new Set<Value>();
+  for (const r of results) addHeld(r, live);
+  for (const k of feedSlots) addHeld(values[k], live);
+  const all = new Set<Value>();
+  for (const v of values) addHeld(v, all);
+  for (const v of all) {
+    if (live.has(v) || v instanceof TensorListValue || v instanceof OpaqueValue || run.isPersistent?.(v)) continue;
+    backend.dispose(v as BackendTensor);
+  }
 }
 
 /** A step's kernel context; made once per (step, run context), as plans run again and again. */

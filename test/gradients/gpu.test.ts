@@ -2,6 +2,7 @@
 // kernels are the ones the GLSL path compiles too). The device computes in float32, so the
 // checks run on float32 graphs with eps 1e-2 and |analytic - numeric| <= 3e-2 + 3e-2·max(|a|,|n|):
 // central differences in float32 have truncation error ~eps² and rounding error ~1e-7/eps.
+// Each case must also leave no device buffer behind once its session is closed.
 import * as fs from 'fs';
 import * as path from 'path';
 import 'tf1-ts';
@@ -28,8 +29,11 @@ for (const [opType, cases] of [...checks.entries()].sort((a, b) => (a[0] < b[0] 
     const runnable = cases.filter((c) => !NOT_FLOAT32.test(c.name));
     if (runnable.length === 0) return;
     test.each(runnable.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+      const live = backend.stats.liveBuffers;
       const report = checkGradients(c, 7, { backend, float32: { eps: 1e-2, atol: 3e-2, rtol: 3e-2 } });
       expect(report.opTypes.has(opType)).toBe(true);
+      // Every device buffer the case's runs made is freed by the time its session closes.
+      expect(backend.stats.liveBuffers).toBe(live);
     });
   });
 }

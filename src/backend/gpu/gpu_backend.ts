@@ -712,7 +712,11 @@ export class GpuBackend implements Backend {
     const N = ids.size;
     const flatIds = this.reshape(ids, [N]);
     const flatData = this.prepare(this.reshape(data, [N, ...rest]), numSegments);
-    return this.run(segmentSumKernel(this, flatData, flatIds, outShape), outShape, data.dtype);
+    const out = this.run(segmentSumKernel(this, flatData, flatIds, outShape), outShape, data.dtype);
+    // The views are temporaries (they would keep the caller's buffers alive).
+    this.dispose(flatIds);
+    this.dispose(flatData);
+    return out;
   }
 
   oneHot(ti: BackendTensor, depth: number, onValue: number, offValue: number, dtype: DType): BackendTensor {
