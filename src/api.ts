@@ -60,6 +60,7 @@ export {
   reverse,
   reverse_sequence,
   gather,
+  gather_nd,
   one_hot,
   cast,
   to_float,
@@ -123,6 +124,7 @@ export {
   reduce_prod,
   reduce_any,
   reduce_all,
+  reduce_logsumexp,
   argmax,
   argmin,
   range,
@@ -146,7 +148,7 @@ export {
   group,
   control_dependencies,
 } from './ops/state_ops';
-export { random_normal, random_uniform, truncated_normal, set_random_seed } from './ops/random_ops';
+export { random_normal, random_uniform, truncated_normal, multinomial, set_random_seed } from './ops/random_ops';
 
 /** tf.reset_default_graph() */
 export function reset_default_graph(): void {

@@ -948,6 +948,112 @@ export function gather(params: TensorLike, indices: TensorLike, axis: number | {
   return make1('GatherV2', [convert_to_tensor(params), convert_to_tensor(indices, null)], { axis: ax }, { name: n, defaultName: 'GatherV2' });
 }
 
+// ---- gather_nd ------------------------------------------------------------------------------
+
+/**
+ * Flat row numbers of gather_nd's index tuples: indices [..., K] into the first K dims of
+ * `pshape`, with TF's run-time error for a tuple out of range.
+ */
+function gatherNdRows(ctx: { backend: { toHost(t: BackendTensor): NDArray }; op: Operation }, idx: BackendTensor, pshape: readonly number[]): { rows: Int32Array; K: number; N: number } {
+  const host = ctx.backend.toHost(idx);
+  const K = idx.shape[idx.shape.length - 1];
+  const M = K === 0 ? sizeOf(idx.shape.slice(0, -1)) : host.size / K;
+  const strides = new Array<number>(K).fill(1);
+  for (let j = K - 2; j >= 0; j--) strides[j] = strides[j + 1] * pshape[j + 1];
+  const rows = new Int32Array(M);
+  for (let m = 0; m < M; m++) {
+    let r = 0;
+    for (let j = 0; j < K; j++) {
+      const v = host.data[m * K + j];
+      if (!(v >= 0 && v < pshape[j])) {
+        const where = idx.shape.length > 1 ? `[${unravel(m, idx.shape.slice(0, -1)).join(',')}]` : '';
+        const tuple = Array.from(host.data.slice(m * K, m * K + K)).join(', ');
+        throw new InvalidArgumentError(`indices${where} = [${tuple}] does not index into param shape [${pshape.join(',')}]`, ctx.op.name);
+      }
+      r += v * strides[j];
+    }
+    rows[m] = r;
+  }
+  return { rows, K, N: sizeOf(pshape.slice(0, K)) };
+}
+
+function unravel(i: number, shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    out[d] = i % shape[d];
+    i = Math.floor(i / shape[d]);
+  }
+  return out;
+}
+
+defineOp({
+  type: 'GatherNd',
+  inferShape(ctx): OutputSpec[] {
+    const [p, idx] = ctx.inputs;
+    if (idx.dtype !== DType.int32 && idx.dtype !== DType.int64) {
+      throw new TFTypeError(`Value passed to parameter 'indices' has DataType ${idx.dtype.name} not in list of allowed values: int32, int64`);
+    }
+    const id = idx.shape.dims;
+    const pd = p.shape.dims;
+    if (id && id.length === 0) ctx.fail('Shape must be at least rank 1 but is rank 0');
+    const K = id ? id[id.length - 1] : null;
+    if (K !== null && pd && K > pd.length) {
+      ctx.fail(`indices.shape[-1] must be <= params.rank, but saw indices shape: ${idx.shape.toShortString()} and params shape: ${p.shape.toShortString()}`);
+    }
+    if (!id || !pd || K === null) return [{ dtype: p.dtype, shape: UNKNOWN_SHAPE }];
+    return [{ dtype: p.dtype, shape: new TensorShape([...id.slice(0, -1), ...pd.slice(K)]) }];
+  },
+  kernel(ctx, inputs): Value[] {
+    const p = bt(inputs[0]);
+    const idx = bt(inputs[1]);
+    const b = ctx.backend;
+    const K = idx.shape[idx.shape.length - 1];
+    if (K > p.shape.length) throw new InvalidArgumentError(`indices.shape[-1] must be <= params.rank, but saw indices shape: [${idx.shape.join(',')}] and params shape: [${p.shape.join(',')}]`, ctx.op.name);
+    const { rows, N } = gatherNdRows(ctx, idx, p.shape);
+    const rest = p.shape.slice(K);
+    const table = b.reshape(p, [N, sizeOf(rest)]);
+    const at = b.fromHost(new NDArray(rows, [rows.length], DType.int32));
+    const picked = b.gather(table, at, 0);
+    const out = b.reshape(picked, [...idx.shape.slice(0, -1), ...rest]);
+    freeTemps(b, [table, at, picked], [out], inputs);
+    return [out];
+  },
+  grad(op, g) {
+    if (!g[0] || !op.inputs[0].dtype.isFloating) return [null, null];
+    return [make1('GatherNdGrad', [g[0], op.inputs[1], shape(op.inputs[0])], {}, { defaultName: 'ScatterNd' }), null];
+  },
+});
+
+/** Gradient of gather_nd (TF's scatter_nd into zeros): rows of g summed into the gathered places. */
+defineOp({
+  type: 'GatherNdGrad',
+  inferShape: (ctx) => [{ dtype: ctx.inputs[0].dtype, shape: shapeFromTensor(ctx.inputs[2].tensor) }],
+  kernel(ctx, inputs): Value[] {
+    const g = bt(inputs[0]);
+    const idx = bt(inputs[1]);
+    const pshape = readInts(ctx, inputs[2]);
+    const b = ctx.backend;
+    const { rows, K, N } = gatherNdRows(ctx, idx, pshape);
+    const R = sizeOf(pshape.slice(K));
+    const flatG = b.reshape(g, [rows.length, R]);
+    const at = b.fromHost(new NDArray(rows, [rows.length], DType.int32));
+    const summed = b.unsortedSegmentSum(flatG, at, N);
+    const out = b.reshape(summed, pshape);
+    freeTemps(b, [flatG, at, summed], [out], inputs);
+    return [out];
+  },
+  grad: null,
+});
+
+/**
+ * tf.gather_nd(params, indices): for each index tuple along indices' last axis (length K), the
+ * slice params[i0, ..., iK-1]; output shape indices.shape[:-1] + params.shape[K:]. E.g. the
+ * last valid RNN output per row: gather_nd(outputs, stack([range(B), lengths - 1], 1)).
+ */
+export function gather_nd(params: TensorLike, indices: TensorLike, name?: string): Tensor {
+  return make1('GatherNd', [convert_to_tensor(params), convert_to_tensor(indices, null)], {}, { name, defaultName: 'GatherNd' });
+}
+
 defineOp({
   type: 'OneHot',
   inferShape(ctx): OutputSpec[] {

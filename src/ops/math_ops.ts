@@ -615,6 +615,27 @@ export const reduce_prod = reduceFn('Prod', 'Prod', 'reduce_prod');
 export const reduce_any = reduceFn('Any', 'Any', 'reduce_any');
 export const reduce_all = reduceFn('All', 'All', 'reduce_all');
 
+/**
+ * tf.reduce_logsumexp(input_tensor, axis=None, keepdims=False): log(sum(exp(x))) computed
+ * stably, as TF does: the (finite) max along the axes is subtracted first and added back, and
+ * treated as a constant by the gradient (the result's gradient is softmax(x) either way).
+ */
+export function reduce_logsumexp(input_tensor: TensorLike, axis: number | readonly number[] | null = null, opts: { keepdims?: boolean; name?: string } = {}): Tensor {
+  opts = checkOptions('reduce_logsumexp', opts, ['keepdims', 'name']);
+  const g = get_default_graph();
+  const scope = g.nameScope(opts.name ?? 'ReduceLogSumExp');
+  try {
+    const x = convert_to_tensor(input_tensor);
+    const rawMax = reduce_max(x, axis, { keepdims: true });
+    const finite = make1('SelectV2', [is_finite(rawMax), rawMax, zeros_like(rawMax)], {}, { defaultName: 'Select' });
+    const m = make1('StopGradient', [finite], {}, { defaultName: 'StopGradient' });
+    const lse = log(reduce_sum(exp(subtract(x, m)), axis, { keepdims: opts.keepdims ?? false }));
+    return add(lse, opts.keepdims ? m : reshape(m, shape(lse)));
+  } finally {
+    scope[Symbol.dispose]();
+  }
+}
+
 // ---- argmax / argmin ------------------------------------------------------------------------
 
 function argShape(ctx: ShapeContext): OutputSpec[] {

@@ -4,7 +4,7 @@
  * every backend sees the same values for the same seeds.
  */
 import { DType, DTypeLike, asDType } from '../core/dtypes';
-import { TFTypeError, ValueError } from '../core/errors';
+import { InvalidArgumentError, TFTypeError, ValueError } from '../core/errors';
 import { checkOptions } from '../core/options';
 import { NDArray, checkShape, sizeOf } from '../ndarray/ndarray';
 import { Tensor, get_default_graph } from '../graph/graph';
@@ -174,4 +174,61 @@ export function random_uniform(shape: readonly number[] | Tensor | RandomOptions
     return randomOp('RandomUniformInt', o.name ?? 'random_uniform', s, dt, lo, o.maxval, o.seed);
   }
   return randomOp('RandomUniform', o.name ?? 'random_uniform', s, dt, lo, o.maxval ?? 1, o.seed);
+}
+
+// ---- multinomial ----------------------------------------------------------------------------
+
+defineOp({
+  type: 'Multinomial',
+  inferShape(ctx): OutputSpec[] {
+    const l = ctx.inputs[0];
+    if (!l.dtype.isFloating) throw new TFTypeError(`Value passed to parameter 'logits' has DataType ${l.dtype.name} not in list of allowed values: float32, float64`);
+    if (l.shape.ndims !== null && l.shape.ndims !== 2) ctx.fail(`Shape must be rank 2 but is rank ${l.shape.ndims}`);
+    const n = ctx.inputs[1].constValue ? ctx.inputs[1].constValue.data[0] : null;
+    return [{ dtype: ctx.attrs.output_dtype as DType, shape: new TensorShape([l.shape.ndims === 2 ? l.shape.dim(0) : null, n]) }];
+  },
+  kernel(ctx, inputs): Value[] {
+    const logits = ctx.backend.toHost(inputs[0] as BackendTensor);
+    const n = ctx.backend.toHost(inputs[1] as BackendTensor).data[0];
+    const [B, C] = logits.shape;
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`num_samples should be nonnegative, got ${n}`, ctx.op.name);
+    if (C === 0 && n > 0) throw new InvalidArgumentError('num_classes should be positive, got 0', ctx.op.name);
+    const stream = ctx.run.randomStream(ctx.op);
+    const out = (ctx.attrs.output_dtype as DType).alloc(B * n);
+    const w = new Float64Array(C);
+    for (let b = 0; b < B; b++) {
+      // Sampling from softmax(logits[b]): cumulative weights exp(l - max), then one uniform each.
+      let max = -Infinity;
+      for (let c = 0; c < C; c++) if (Number.isFinite(logits.data[b * C + c])) max = Math.max(max, logits.data[b * C + c]);
+      let total = 0;
+      for (let c = 0; c < C; c++) {
+        const l = logits.data[b * C + c];
+        total += Number.isFinite(l) ? Math.exp(l - max) : 0;
+        w[c] = total;
+      }
+      for (let s = 0; s < n; s++) {
+        const u = stream.uniform() * total;
+        let c = 0;
+        while (c < C - 1 && w[c] <= u) c++;
+        out[b * n + s] = c;
+      }
+    }
+    return [ctx.backend.fromHost(new NDArray(out, [B, n], ctx.attrs.output_dtype as DType))];
+  },
+  grad: null,
+  stateful: true,
+});
+
+/**
+ * tf.multinomial(logits, num_samples, seed=None, name=None, output_dtype=tf.int64): for each row
+ * of logits [batch, classes], num_samples class indices drawn from softmax(row) (the usual way
+ * to sample the next character of a generative RNN). Seeded like every random op.
+ */
+export function multinomial(logits: Tensor | number[][], num_samples: number | Tensor, opts: { seed?: number | null; name?: string; output_dtype?: DTypeLike } = {}): Tensor {
+  opts = checkOptions('multinomial', opts, ['seed', 'name', 'output_dtype']);
+  const dt = asDType(opts.output_dtype ?? DType.int64);
+  if (dt !== DType.int32 && dt !== DType.int64) throw new TFTypeError(`multinomial: output_dtype must be int32 or int64, got ${dt.name}`);
+  const [s1, s2] = get_seed(opts.seed);
+  const l = convert_to_tensor(logits as Tensor, typeof logits === 'object' && !(logits instanceof Tensor) ? DType.float32 : null);
+  return make1('Multinomial', [l, convert_to_tensor(num_samples, DType.int32)], { output_dtype: dt, seed: s1, seed2: s2 }, { name: opts.name, defaultName: 'multinomial' });
 }

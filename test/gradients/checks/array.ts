@@ -167,3 +167,17 @@ registerGradCheck(
     build: ([x]) => tf.reverse_sequence(x, tf.constant([3, 1]), { seq_axis: 0, batch_axis: 1 }),
   },
 );
+
+registerGradCheck(
+  'GatherNd',
+  {
+    name: 'gather_nd [3,4,2] by index pairs [5,2] (a repeated pair sums its gradients)',
+    inputs: [{ shape: [3, 4, 2] }],
+    build: ([x]) => tf.gather_nd(x, tf.constant([[0, 1], [2, 3], [1, 0], [0, 1], [2, 2]])),
+  },
+  {
+    name: 'gather_nd [?,3] fed [4,3] by full index tuples [2,2,2]',
+    inputs: [{ shape: [4, 3], static: [null, 3] }],
+    build: ([x]) => tf.multiply(tf.gather_nd(x, tf.constant([[[0, 0], [3, 2]], [[1, 1], [2, 0]]])), 2),
+  },
+);
