@@ -20,6 +20,7 @@ import {
   convert_to_tensor,
   freeTemps,
   isTensorConvertible,
+  requireIndexDType,
   normAxis,
   sameDType,
   shapeArgument,
@@ -755,9 +756,7 @@ defineOp({
   type: 'ReverseV2',
   inferShape(ctx): OutputSpec[] {
     const [x, axis] = ctx.inputs;
-    if (axis.dtype !== DType.int32 && axis.dtype !== DType.int64) {
-      throw new TFTypeError(`Value passed to parameter 'axis' has DataType ${axis.dtype.name} not in list of allowed values: int32, int64`);
-    }
+    requireIndexDType(axis, 'axis');
     if (axis.shape.ndims !== null && axis.shape.ndims !== 1) ctx.fail(`Shape must be rank 1 but is rank ${axis.shape.ndims}`);
     if (axis.constValue && x.shape.ndims !== null) reverseAxes(Array.from(axis.constValue.data), x.shape.ndims, (m) => ctx.fail(m));
     return [{ dtype: x.dtype, shape: x.shape }];
@@ -792,9 +791,7 @@ defineOp({
     const [x, lens] = ctx.inputs;
     const seq = ctx.attrs.seq_dim as number;
     const batch = ctx.attrs.batch_dim as number;
-    if (lens.dtype !== DType.int32 && lens.dtype !== DType.int64) {
-      throw new TFTypeError(`Value passed to parameter 'seq_lengths' has DataType ${lens.dtype.name} not in list of allowed values: int32, int64`);
-    }
+    requireIndexDType(lens, 'seq_lengths');
     if (lens.shape.ndims !== null && lens.shape.ndims !== 1) ctx.fail(`Shape must be rank 1 but is rank ${lens.shape.ndims}`);
     if (seq === batch) ctx.fail(`batch_dim == seq_dim == ${seq}`);
     const r = x.shape.ndims;
@@ -884,9 +881,7 @@ defineOp({
   inferShape(ctx): OutputSpec[] {
     const p = ctx.inputs[0].shape.dims;
     const idx = ctx.inputs[1];
-    if (idx.dtype !== DType.int32 && idx.dtype !== DType.int64) {
-      throw new TFTypeError(`Value passed to parameter 'indices' has DataType ${idx.dtype.name} not in list of allowed values: int32, int64`);
-    }
+    requireIndexDType(idx, 'indices');
     const axis = ctx.attrs.axis as number;
     if (!p || !idx.shape.dims) return [{ dtype: ctx.inputs[0].dtype, shape: UNKNOWN_SHAPE }];
     if (p.length === 0) ctx.fail('Shape must be at least rank 1 but is rank 0');
@@ -990,9 +985,7 @@ defineOp({
   type: 'GatherNd',
   inferShape(ctx): OutputSpec[] {
     const [p, idx] = ctx.inputs;
-    if (idx.dtype !== DType.int32 && idx.dtype !== DType.int64) {
-      throw new TFTypeError(`Value passed to parameter 'indices' has DataType ${idx.dtype.name} not in list of allowed values: int32, int64`);
-    }
+    requireIndexDType(idx, 'indices');
     const id = idx.shape.dims;
     const pd = p.shape.dims;
     if (id && id.length === 0) ctx.fail('Shape must be at least rank 1 but is rank 0');

@@ -242,3 +242,10 @@ export function freeTemps(backend: { dispose?(t: BackendTensor): void }, temps: 
   if (!backend.dispose) return;
   for (const t of temps) if (!keep.includes(t) && !inputs.includes(t)) backend.dispose(t);
 }
+
+/** TF's attr check for index arguments (indices, labels, axes, lengths): int32 or int64. */
+export function requireIndexDType(t: { dtype: DType }, param: string): void {
+  if (t.dtype !== DType.int32 && t.dtype !== DType.int64) {
+    throw new TFTypeError(`Value passed to parameter '${param}' has DataType ${t.dtype.name} not in list of allowed values: int32, int64`);
+  }
+}

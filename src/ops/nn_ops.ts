@@ -9,7 +9,7 @@ import { checkOptions } from '../core/options';
 import { Tensor, get_default_graph } from '../graph/graph';
 import { TensorShape, UNKNOWN_SHAPE, tupleString } from '../graph/tensor_shape';
 import { OutputSpec, Value, defineOp, make1, makeOp } from './registry';
-import { TensorLike, convert_to_tensor, freeTemps, isTensorConvertible } from './common';
+import { TensorLike, convert_to_tensor, freeTemps, isTensorConvertible, requireIndexDType } from './common';
 import { cast, expand_dims, reshape, shape, stop_gradient, unbroadcast } from './array_ops';
 import { add, divide, floor, multiply, reduce_sum, square, subtract } from './math_ops';
 import { random_uniform } from './random_ops';
@@ -121,9 +121,7 @@ export function sparse_softmax_cross_entropy_with_logits(args: { labels: TensorL
   const logits = convert_to_tensor(args.logits);
   const labels = convert_to_tensor(args.labels);
   requireFloat(logits, 'logits', 'SparseSoftmaxCrossEntropyWithLogits');
-  if (labels.dtype !== DType.int32 && labels.dtype !== DType.int64) {
-    throw new TFTypeError(`Value passed to parameter 'labels' has DataType ${labels.dtype.name} not in list of allowed values: int32, int64`);
-  }
+  requireIndexDType(labels, 'labels');
   const ls = logits.shape;
   const ys = labels.shape;
   if (ls.ndims === 0) throw new ValueError(`Logits cannot be scalars - received shape ${ls.toString()}.`);
@@ -208,7 +206,7 @@ export function in_top_k(predictions: TensorLike, targets: TensorLike, k: number
   const p = convert_to_tensor(predictions);
   const t = convert_to_tensor(targets);
   if (p.dtype !== DType.float32) throw new TFTypeError(`Input 'predictions' of 'InTopKV2' Op has type ${p.dtype.name} that does not match expected type of float32.`);
-  if (t.dtype !== DType.int32 && t.dtype !== DType.int64) throw new TFTypeError(`Value passed to parameter 'targets' has DataType ${t.dtype.name} not in list of allowed values: int32, int64`);
+  requireIndexDType(t, 'targets');
   if (typeof k !== 'number' || !Number.isInteger(k)) throw new TFTypeError(`in_top_k: k must be an integer, got ${typeof k === 'number' ? k : typeof k}`);
   const g = get_default_graph();
   const scope = g.nameScope(name ?? 'in_top_k');
