@@ -274,7 +274,7 @@ defineOp({
       if (!go) break;
       const next = ctx.run.runSubgraph(a.body, feedsFor(a.body, vals, a.bodyCaps, caps), a.body.outputs, record ? trace.iterations : null);
       // Unrecorded, the previous iteration's values are garbage now (recorded, the trace holds them).
-      if (!record && iter > 0) freeSuperseded(ctx, vals, next, inputs);
+      if (!record) freeSuperseded(ctx, vals, next, inputs);
       vals = next;
       iter++;
     }
@@ -442,7 +442,6 @@ interface BranchGradInfo {
   dys: (Tensor | null)[];
   /** d(branch outputs)/d(captures), per capture (null = none). */
   dcs: (Tensor | null)[];
-  fetchCache?: Map<string, { fetches: Tensor[]; fetchIdx: number[] }>;
 }
 
 interface IfTrace {

@@ -300,12 +300,12 @@ export function executePlan(plan: Plan, values: (Value | undefined)[], run: RunC
     }
   }
   const results = Array.from(plan.fetchSlots, (k) => values[k] as Value);
-  if (!record && backend.dispose) freeUnreachable(values, results, plan.feedSlots, run, backend as Required<Pick<typeof backend, 'dispose'>>);
+  if (!record && backend.dispose) freeUnreachable(values, results, plan.feedSlots, run, (t) => backend.dispose!(t));
   return results;
 }
 
 /** Adds `v` and, through lists and traces, every value it holds to `into`. */
-function addHeld(v: Value | undefined, into: Set<Value>): void {
+export function addHeld(v: Value | undefined, into: Set<Value>): void {
   if (v === undefined || v === null || into.has(v)) return;
   into.add(v);
   if (v instanceof TensorListValue) for (const it of v.items) if (it) into.add(it);
@@ -318,7 +318,7 @@ function addHeld(v: Value | undefined, into: Set<Value>): void {
  * results nor the feeds reach (they belong to the caller: a loop, a trace, the session) and the
  * session does not keep (variables, constants). A loop body's lists and branch traces die here.
  */
-function freeUnreachable(values: readonly (Value | undefined)[], results: readonly Value[], feedSlots: Int32Array, run: RunContext, backend: { dispose(t: BackendTensor): void }): void {
+function freeUnreachable(values: readonly (Value | undefined)[], results: readonly Value[], feedSlots: Int32Array, run: RunContext, dispose: (t: BackendTensor) => void): void {
   const live = new Set<Value>();
   for (const r of results) addHeld(r, live);
   for (const k of feedSlots) addHeld(values[k], live);
@@ -326,7 +326,7 @@ function freeUnreachable(values: readonly (Value | undefined)[], results: readon
   for (const v of values) addHeld(v, all);
   for (const v of all) {
     if (live.has(v) || v instanceof TensorListValue || v instanceof OpaqueValue || run.isPersistent?.(v)) continue;
-    backend.dispose(v as BackendTensor);
+    dispose(v as BackendTensor);
   }
 }
 

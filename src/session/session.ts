@@ -14,7 +14,7 @@ import { tupleString } from '../graph/tensor_shape';
 import { OpaqueValue, RunContext, TensorListValue, Value } from '../ops/registry';
 import { cachedConstHandles, isTensorConvertible } from '../ops/common';
 import { streamFor } from '../ops/random_ops';
-import { Plan, buildPlan, executePlan } from './executor';
+import { Plan, addHeld, buildPlan, executePlan } from './executor';
 
 export type Fetch = Tensor | Operation | string | { _asTensor(): Tensor };
 export type FeedKey = Tensor | string | { _asTensor(): Tensor };
@@ -239,25 +239,13 @@ export class Session implements Disposable {
   private releaseRun(values: readonly (Value | undefined)[], replaced: readonly BackendTensor[]): void {
     const dispose = this.backend.dispose?.bind(this.backend);
     if (!dispose) return;
-    const done = new Set<BackendTensor>(replaced);
-    const seen = new Set<object>();
-    const visit = (v: Value | undefined): void => {
-      if (v === undefined || v === null) return;
-      if (v instanceof TensorListValue || v instanceof OpaqueValue) {
-        if (seen.has(v)) return;
-        seen.add(v);
-        if (v instanceof TensorListValue) {
-          for (const it of v.items) if (it) done.add(it);
-        } else {
-          for (const h of v.held()) visit(h);
-        }
-        return;
-      }
-      done.add(v as BackendTensor);
-    };
-    for (const v of values) visit(v);
+    const all = new Set<Value>(replaced);
+    for (const v of values) addHeld(v, all);
     const kept = new Set<unknown>(this.vars.values());
-    for (const v of done) if (!kept.has(v) && !cachedConstHandles.has(v)) dispose(v);
+    for (const v of all) {
+      if (v instanceof TensorListValue || v instanceof OpaqueValue || kept.has(v) || cachedConstHandles.has(v)) continue;
+      dispose(v as BackendTensor);
+    }
   }
 
   private toHostValue(v: Value, t: Tensor): NDArray {
