@@ -12,6 +12,8 @@ export {
   bias_add,
   l2_loss,
   dropout,
+  top_k,
+  TopKV2,
 } from '../ops/nn_ops';
 export { relu, tanh, sigmoid } from '../ops/math_ops';
 export { embedding_lookup } from '../ops/embedding_ops';

@@ -4,14 +4,16 @@
  */
 import { BackendTensor } from '../backend/backend';
 import { DType } from '../core/dtypes';
-import { TFTypeError, ValueError } from '../core/errors';
+import { InvalidArgumentError, TFTypeError, ValueError } from '../core/errors';
+import { NamedTuple } from '../core/nest';
+import { NDArray } from '../ndarray/ndarray';
 import { checkOptions } from '../core/options';
 import { Tensor, get_default_graph } from '../graph/graph';
 import { TensorShape, UNKNOWN_SHAPE, tupleString } from '../graph/tensor_shape';
 import { OutputSpec, Value, defineOp, make1, makeOp } from './registry';
 import { TensorLike, convert_to_tensor, freeTemps, isTensorConvertible, requireIndexDType } from './common';
-import { cast, expand_dims, reshape, shape, stop_gradient, unbroadcast } from './array_ops';
-import { add, divide, floor, multiply, reduce_sum, square, subtract } from './math_ops';
+import { cast, expand_dims, gather, rank, reshape, shape, stack, stop_gradient, unbroadcast } from './array_ops';
+import { add, divide, floor, multiply, range, reduce_prod, reduce_sum, square, subtract } from './math_ops';
 import { random_uniform } from './random_ops';
 
 const bt = (v: Value): BackendTensor => v as BackendTensor;
@@ -283,3 +285,93 @@ export function dropout(x: TensorLike, keep_prob: TensorLike, opts: { noise_shap
 }
 
 export { UNKNOWN_SHAPE, tupleString, cast };
+
+// ---- top_k ----------------------------------------------------------------------------------
+
+defineOp({
+  type: 'TopKV2',
+  inferShape(ctx): OutputSpec[] {
+    const x = ctx.inputs[0];
+    const kc = ctx.inputs[1].constValue;
+    const k = kc ? kc.data[0] : null;
+    if (k !== null && k < 0) ctx.fail(`Need k >= 0, got ${k}`);
+    const d = x.shape.dims;
+    if (d && d.length === 0) ctx.fail('Shape must be at least rank 1 but is rank 0');
+    const last = d ? d[d.length - 1] : null;
+    if (k !== null && last !== null && last < k) ctx.fail(`input must have last dimension >= k = ${k} but is ${last}`);
+    const shape = d ? new TensorShape([...d.slice(0, -1), k]) : UNKNOWN_SHAPE;
+    return [
+      { dtype: x.dtype, shape },
+      { dtype: DType.int32, shape },
+    ];
+  },
+  kernel(ctx, inputs): Value[] {
+    const x = ctx.backend.toHost(inputs[0] as BackendTensor);
+    const k = ctx.backend.toHost(inputs[1] as BackendTensor).data[0];
+    const C = x.shape[x.shape.length - 1];
+    if (!Number.isInteger(k) || k < 0) throw new InvalidArgumentError(`Need k >= 0, got ${k}`, ctx.op.name);
+    if (C < k) throw new InvalidArgumentError(`input must have at least k columns. Had ${C}, needed ${k}`, ctx.op.name);
+    const rows = C === 0 ? 0 : x.size / C;
+    const values = x.dtype.alloc(rows * k);
+    const indices = new Int32Array(rows * k);
+    const order = Array.from({ length: C }, (_, i) => i);
+    for (let r = 0; r < rows; r++) {
+      const v = (i: number): number => x.data[r * C + i];
+      // Largest first; equal values keep the lower index first (TF's order).
+      order.sort((a, b) => (v(b) > v(a) ? 1 : v(b) < v(a) ? -1 : a - b));
+      for (let j = 0; j < k; j++) {
+        indices[r * k + j] = order[j];
+        values[r * k + j] = v(order[j]);
+      }
+      order.sort((a, b) => a - b);
+    }
+    const outShape = [...x.shape.slice(0, -1), k];
+    return [ctx.backend.fromHost(new NDArray(values, outShape, x.dtype)), ctx.backend.fromHost(new NDArray(indices, outShape, DType.int32))];
+  },
+  grad(op, g) {
+    if (!g[0]) return [null, null];
+    // The values' gradient goes back to where they came from: a scatter-add into zeros of the
+    // flattened input at row * columns + index (TF's _TopKGrad).
+    const x = op.inputs[0];
+    const inShape = shape(x);
+    const cols = gather(inShape, subtract(rank(x), 1));
+    const ind2d = reshape(op.outputs[1], stack([-1, op.inputs[1]]));
+    const offsets = expand_dims(multiply(range(0, gather(shape(ind2d), 0)), cols), -1);
+    const flatIdx = reshape(add(ind2d, offsets), [-1]);
+    const total = reshape(reduce_prod(inShape), [1]);
+    const scattered = make1('GatherGrad', [reshape(g[0], [-1]), flatIdx, total], { axis: 0 }, { defaultName: 'GatherGrad' });
+    return [reshape(scattered, inShape), null];
+  },
+});
+
+/** The (values, indices) pair tf.nn.top_k returns (TF's TopKV2 namedtuple). */
+export class TopKV2 extends NamedTuple<Tensor> {
+  constructor(
+    readonly values: Tensor,
+    readonly indices: Tensor,
+  ) {
+    super();
+  }
+  get _fields(): readonly string[] {
+    return ['values', 'indices'];
+  }
+  toArray(): Tensor[] {
+    return [this.values, this.indices];
+  }
+  _make(v: readonly unknown[]): TopKV2 {
+    return new TopKV2(v[0] as Tensor, v[1] as Tensor);
+  }
+}
+
+/**
+ * tf.nn.top_k(input, k=1, sorted=true, name=None): the k largest entries along the last axis and
+ * their int32 indices, largest first (ties: the lower index first). Destructures as
+ * `const [values, indices] = tf.nn.top_k(x, 2)`.
+ */
+export function top_k(input: TensorLike, k: number | Tensor = 1, sorted = true, name?: string): TopKV2 {
+  void sorted; // always sorted, as TF's CPU kernel is
+  const x = convert_to_tensor(input);
+  if (!x.dtype.isFloating && !x.dtype.isInteger) throw new TFTypeError(`top_k: input must be a real number tensor, got ${x.dtype.name}`);
+  const op = makeOp('TopKV2', [x, convert_to_tensor(k, DType.int32)], {}, { name, defaultName: 'TopKV2' });
+  return new TopKV2(op.outputs[0], op.outputs[1]);
+}

@@ -119,3 +119,27 @@ describe('tf.contrib.seq2seq.sequence_loss', () => {
     expect(() => tf.contrib.seq2seq.sequence_loss(l, tf.zeros([2, 3], tf.int32), tf.ones([6]))).toThrow('Weights must be a [batch_size x sequence_length] tensor');
   });
 });
+
+describe('tf.nn.top_k', () => {
+  it('the k largest along the last axis, largest first, ties by lower index; a (values, indices) tuple', () => {
+    const x = tf.constant([[1, 3, 2, 3], [0, -1, 5, 4]], f32);
+    const top = tf.nn.top_k(x, 2);
+    const [values, indices] = top;
+    expect(top.values).toBe(values);
+    expect(indices.dtype).toBe(tf.int32);
+    expect(values.shape.as_list()).toEqual([2, 2]);
+    using sess = new tf.Session();
+    expect(sess.run(values).tolist()).toEqual([[3, 3], [5, 4]]);
+    expect(sess.run(indices).tolist()).toEqual([[1, 3], [2, 3]]);
+    expect(sess.run(tf.nn.top_k(tf.constant([7, 9, 8], f32)).indices).tolist()).toEqual([1]);
+  });
+
+  it("raises TF's errors for k", () => {
+    expect(() => tf.nn.top_k(tf.zeros([2, 3]), 5)).toThrow(/^input must have last dimension >= k = 5 but is 3 for 'TopKV2' \(op: 'TopKV2'\)/);
+    expect(() => tf.nn.top_k(tf.zeros([2, 3]), -1)).toThrow(/^Need k >= 0, got -1/);
+    const k = tf.placeholder(tf.int32, []);
+    const t = tf.nn.top_k(tf.zeros([2, 3]), k);
+    using sess = new tf.Session();
+    expect(() => sess.run(t.values, [[k, 4]])).toThrow(/^input must have at least k columns\. Had 3, needed 4/);
+  });
+});

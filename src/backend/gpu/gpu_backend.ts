@@ -679,7 +679,9 @@ export class GpuBackend implements Backend {
       return true;
     }
     const pos = this.run(firstOutOfRangeKernel(this, t, hi), [1], DType.float32);
-    return this.hostData(pos)[0] === t.size;
+    const ok = this.hostData(pos)[0] === t.size;
+    this.dispose(pos);
+    return ok;
   }
 
   gather(t: BackendTensor, ti: BackendTensor, axis: number): BackendTensor {

@@ -70,3 +70,9 @@ registerGradCheck(
   { name: 'check_numerics of x*x', inputs: [{ shape: [2, 3] }], build: ([x]) => check_numerics(tf.multiply(x, x), 'x squared') },
   { name: 'check_numerics [?,3]', inputs: [{ shape: [4, 3], static: [null, 3] }], build: ([x]) => check_numerics(x, 'x') },
 );
+
+registerGradCheck(
+  'TopKV2',
+  { name: 'top_k values, k=2 of [3,5]', inputs: [{ shape: [3, 5] }], build: ([x]) => tf.nn.top_k(x, 2).values },
+  { name: 'top_k values, k=3 of [?,2,4] fed [2,2,4], times the input', inputs: [{ shape: [2, 2, 4], static: [null, 2, 4] }], build: ([x]) => tf.multiply(tf.reduce_sum(tf.nn.top_k(x, 3).values), x) },
+);
