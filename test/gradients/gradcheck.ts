@@ -145,21 +145,44 @@ export function checkGradients(c: GradCase, seed = 1234, opts: CheckOptions = {}
     const analytic = sess.run(gi, feedW(toFeed(values)));
     if (analytic.shape.join(',') !== spec.shape.join(',')) problems.push(`input ${i}: gradient shape [${analytic.shape}] != input shape [${spec.shape}]`);
     if (gi.dtype !== xs[i].dtype) problems.push(`input ${i}: gradient dtype ${gi.dtype.name} != input dtype ${xs[i].dtype.name}`);
-    for (let j = 0; j < values[i].length; j++) {
-      const plus = values.map((v) => [...v]);
-      const minus = values.map((v) => [...v]);
-      plus[i][j] += eps;
-      minus[i][j] -= eps;
-      const numeric = (f(plus) - f(minus)) / (2 * eps);
-      const a = analytic.data[j];
-      const err = Math.abs(a - numeric);
-      maxAbsErr = Math.max(maxAbsErr, err);
-      compared++;
-      if (!(err <= atol + rtol * Math.max(Math.abs(a), Math.abs(numeric)))) {
-        problems.push(`input ${i}[${j}]: analytic ${a} vs numeric ${numeric} (|diff| ${err.toExponential(2)})`);
-      }
-    }
+    const r = compareWithCentralDifferences(analytic, values, i, f, { eps, atol, rtol }, `input ${i}`);
+    maxAbsErr = Math.max(maxAbsErr, r.maxAbsErr);
+    compared += r.compared;
+    problems.push(...r.problems);
   });
   if (problems.length) throw new GradCheckError(`${c.name}:\n  ${problems.slice(0, 12).join('\n  ')}`);
   return { maxAbsErr, compared, opTypes: opTypesOf(g) };
+}
+
+/**
+ * Compares each element j of input i's analytic gradient with the central difference
+ * (f(x + eps·e_j) - f(x - eps·e_j)) / (2·eps) of the projected output f; a mismatch is
+ * |analytic - numeric| > atol + rtol * max(|analytic|, |numeric|). Shared by every checker.
+ */
+export function compareWithCentralDifferences(
+  analytic: tf.NDArray,
+  values: readonly number[][],
+  i: number,
+  f: (vals: number[][]) => number,
+  tol: { eps: number; atol: number; rtol: number },
+  label: string,
+): { maxAbsErr: number; compared: number; problems: string[] } {
+  const problems: string[] = [];
+  let maxAbsErr = 0;
+  let compared = 0;
+  for (let j = 0; j < values[i].length; j++) {
+    const plus = values.map((v) => [...v]);
+    const minus = values.map((v) => [...v]);
+    plus[i][j] += tol.eps;
+    minus[i][j] -= tol.eps;
+    const numeric = (f(plus) - f(minus)) / (2 * tol.eps);
+    const a = analytic.data[j];
+    const err = Math.abs(a - numeric);
+    maxAbsErr = Math.max(maxAbsErr, err);
+    compared++;
+    if (!(err <= tol.atol + tol.rtol * Math.max(Math.abs(a), Math.abs(numeric)))) {
+      problems.push(`${label}[${j}]: analytic ${a} vs numeric ${numeric} (|diff| ${err.toExponential(2)})`);
+    }
+  }
+  return { maxAbsErr, compared, problems };
 }

@@ -5,6 +5,7 @@
  */
 import * as tf from 'tf1-ts';
 import { RandomStream } from 'tf1-ts/core/random';
+import { compareWithCentralDifferences } from '../gradients/gradcheck';
 
 export type M = number[][];
 
@@ -139,19 +140,10 @@ export function fedGradCheck(c: FedGradCheck): { maxAbsErr: number; compared: nu
       problems.push(`x${i} (${xs[i].name}): gradient is null`);
       return;
     }
-    const analytic = c.sess.run(g, feed(base));
-    for (let j = 0; j < base[i].length; j++) {
-      const plus = base.map((v) => [...v]);
-      const minus = base.map((v) => [...v]);
-      plus[i][j] += eps;
-      minus[i][j] -= eps;
-      const numeric = (f(plus) - f(minus)) / (2 * eps);
-      const a = analytic.data[j];
-      const err = Math.abs(a - numeric);
-      maxAbsErr = Math.max(maxAbsErr, err);
-      compared++;
-      if (!(err <= atol + rtol * Math.max(Math.abs(a), Math.abs(numeric)))) problems.push(`${xs[i].name}[${j}]: analytic ${a} vs numeric ${numeric}`);
-    }
+    const r = compareWithCentralDifferences(c.sess.run(g, feed(base)), base, i, f, { eps, atol, rtol }, xs[i].name);
+    maxAbsErr = Math.max(maxAbsErr, r.maxAbsErr);
+    compared += r.compared;
+    problems.push(...r.problems);
   });
   if (problems.length) throw new Error(`gradient check failed:\n  ${problems.slice(0, 12).join('\n  ')}`);
   return { maxAbsErr, compared };
